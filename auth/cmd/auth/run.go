@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"prana/auth/internal/adapters/argon2hash"
+	"prana/auth/internal/adapters/httpapi"
+	"prana/auth/internal/adapters/jwtissuer"
+	"prana/auth/internal/adapters/postgres"
+	"prana/auth/internal/adapters/ratelimit"
+	"prana/auth/internal/app"
+	"prana/auth/internal/config"
+	"prana/shared/httpserver"
+	"prana/shared/jwtverify"
+)
+
+// run wires the adapters to the core and serves until ctx is done. ready,
+// when not nil, learns the listening address (tests listen on port 0).
+func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(net.Addr)) error {
+	start := time.Now()
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if cfg.AutoMigrate {
+		if err := postgres.Migrate(ctx, pool, log); err != nil {
+			return err
+		}
+	}
+	issuer, err := newIssuer(cfg)
+	if err != nil {
+		return err
+	}
+	verifier, err := jwtverify.New(ctx, jwtverify.Config{
+		Algorithm: cfg.Algorithm, Secret: []byte(cfg.SecretKey), Keys: issuer.PublicKeys(),
+		Issuer: cfg.Issuer, Audience: cfg.Audience, Leeway: 30 * time.Second,
+	})
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	gate := hashGate(cfg, reg)
+	store := postgres.NewStore(pool)
+	svc := app.New(store, argon2hash.New(hashParams(cfg), gate), issuer, app.Limiters{
+		PerIP:    ratelimit.New(cfg.LoginPerIPPerMinute, time.Minute),
+		PerEmail: ratelimit.New(cfg.LoginPerEmailPerMinute, time.Minute),
+	}, log)
+	if err := svc.Prepare(ctx); err != nil {
+		return err
+	}
+	h, err := httpapi.NewHandler(httpapi.Deps{
+		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys(),
+		Ready:    map[string]func(context.Context) error{"postgres": store.Ping},
+		Registry: reg, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	srv := httpserver.New(cfg.Addr, h, log)
+	return httpserver.Run(ctx, srv, log, func(a net.Addr) {
+		log.Info("auth ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)
+		if ready != nil {
+			ready(a)
+		}
+	})
+}
+
+func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	pcfg, err := pgxpool.ParseConfig(cfg.PostgresURL())
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	// Fail fast when the database is down instead of hanging requests.
+	pcfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	return pool, nil
+}
+
+func newIssuer(cfg config.Config) (*jwtissuer.Issuer, error) {
+	ic := jwtissuer.Config{
+		Algorithm: cfg.Algorithm, Secret: []byte(cfg.SecretKey),
+		Issuer: cfg.Issuer, Audience: cfg.Audience, TTL: cfg.TokenTTL(),
+	}
+	if cfg.Algorithm == "EdDSA" {
+		path, generate := cfg.PrivateKeyFile, false
+		if path == "" {
+			path, generate = filepath.Join(cfg.DataDir, "auth", "jwt-ed25519.pem"), true
+		}
+		key, err := jwtissuer.LoadOrCreateKey(path, generate)
+		if err != nil {
+			return nil, fmt.Errorf("JWT_PRIVATE_KEY_FILE: %w", err)
+		}
+		ic.PrivateKey = key
+		for _, p := range cfg.PreviousKeyFiles {
+			pub, err := jwtissuer.LoadPublicKey(p)
+			if err != nil {
+				return nil, fmt.Errorf("JWT_PREVIOUS_PUBLIC_KEY_FILES: %w", err)
+			}
+			ic.PreviousKeys = append(ic.PreviousKeys, pub)
+		}
+	}
+	return jwtissuer.New(ic)
+}
+
+func hashParams(cfg config.Config) argon2hash.Params {
+	p := argon2hash.DefaultParams
+	p.MemoryKiB, p.Iterations, p.Parallelism = cfg.Argon2MemoryKiB, cfg.Argon2Iterations, cfg.Argon2Parallelism
+	return p
+}
+
+// hashGate bounds concurrent hashing and exports the queue depth.
+func hashGate(cfg config.Config, reg prometheus.Registerer) *argon2hash.Gate {
+	slots := cfg.HashConcurrency
+	if slots == 0 {
+		slots = runtime.NumCPU()
+	}
+	g := argon2hash.NewGate(slots, cfg.HashQueue, cfg.HashMaxWait)
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "auth_password_hash_queue_depth", Help: "Password hashes waiting for a slot."},
+			func() float64 { return float64(g.Waiting()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "auth_password_hash_running", Help: "Password hashes in progress."},
+			func() float64 { return float64(g.Running()) }),
+	)
+	return g
+}

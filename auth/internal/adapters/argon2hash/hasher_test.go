@@ -1,0 +1,136 @@
+package argon2hash
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"prana/auth/internal/app"
+)
+
+// Hashes written by passlib 1.7.4 (Debian's python3-passlib, as the seed
+// used it: CryptContext(schemes=["argon2"])), password "seed-password-1":
+//
+//	python3 -c 'from passlib.context import CryptContext as C; print(C(schemes=["argon2"]).hash("seed-password-1"))'
+const (
+	passlibArgon2id = "$argon2id$v=19$m=102400,t=2,p=8$QMj5v3eu9X5vTUkJIYSQsg$cSv2ZaZNNi7gOGKTt0mCLQ"
+	passlibArgon2i  = "$argon2i$v=19$m=102400,t=2,p=8$kFJqLYXQGuNcS6nVuldqrQ$Q+4ugXm0BToaO7YamMC4cg"
+)
+
+func newHasher() *Hasher {
+	return New(DefaultParams, NewGate(2, 8, time.Second))
+}
+
+func TestHashIsPHCWithCurrentParams(t *testing.T) {
+	t.Parallel()
+	h := newHasher()
+	got, err := h.Hash(context.Background(), "correct horse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("unexpected PHC prefix: %s", got)
+	}
+	other, _ := h.Hash(context.Background(), "correct horse")
+	if other == got {
+		t.Fatal("two hashes of one password are equal: salt is not random")
+	}
+	match, outdated, err := h.Verify(context.Background(), "correct horse", got)
+	if err != nil || !match || outdated {
+		t.Fatalf("Verify = %v, %v, %v; want match, current", match, outdated, err)
+	}
+	if match, _, _ := h.Verify(context.Background(), "wrong horse", got); match {
+		t.Fatal("wrong password matched")
+	}
+}
+
+func TestVerifySeedHashes(t *testing.T) {
+	t.Parallel()
+	h := newHasher()
+	for _, hash := range []string{passlibArgon2id, passlibArgon2i} {
+		match, outdated, err := h.Verify(context.Background(), "seed-password-1", hash)
+		if err != nil || !match {
+			t.Fatalf("passlib hash %s: match=%v err=%v", hash[:10], match, err)
+		}
+		if !outdated {
+			t.Errorf("passlib hash %s not reported outdated", hash[:10])
+		}
+		if match, _, _ := h.Verify(context.Background(), "seed-password-2", hash); match {
+			t.Fatalf("wrong password matched %s", hash[:10])
+		}
+	}
+}
+
+func TestVerifyRejectsMalformed(t *testing.T) {
+	t.Parallel()
+	h := newHasher()
+	for _, bad := range []string{
+		"", "plain", "$2b$12$abcdefghijklmnopqrstuv",
+		"$argon2d$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+		"$argon2id$v=16$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+		"$argon2id$v=19$m=99999999,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+		"$argon2id$v=19$m=19456,t=0,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+		"$argon2id$v=19$m=19456,t=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+		"$argon2id$v=19$m=19456,t=2,p=1$!!!$aGFzaGhhc2hoYXNoaGFzaA",
+	} {
+		if _, _, err := h.Verify(context.Background(), "x", bad); err == nil {
+			t.Errorf("Verify accepted %q", bad)
+		}
+	}
+}
+
+func TestGateAnswersBusyBeyondQueue(t *testing.T) {
+	t.Parallel()
+	g := NewGate(1, 1, time.Minute)
+	release, err := g.Enter(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // takes the one queue place
+		defer wg.Done()
+		r, err := g.Enter(context.Background())
+		if err == nil {
+			r()
+		}
+	}()
+	for g.Waiting() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := g.Enter(context.Background()); !errors.Is(err, app.ErrBusy) {
+		t.Fatalf("third caller: got %v, want ErrBusy", err)
+	}
+	release()
+	wg.Wait()
+	if g.Running() != 0 || g.Waiting() != 0 {
+		t.Fatalf("gate not drained: running %d waiting %d", g.Running(), g.Waiting())
+	}
+}
+
+func TestGateWaitIsBounded(t *testing.T) {
+	t.Parallel()
+	g := NewGate(1, 4, 50*time.Millisecond)
+	release, _ := g.Enter(context.Background())
+	defer release()
+	start := time.Now()
+	if _, err := g.Enter(context.Background()); !errors.Is(err, app.ErrBusy) {
+		t.Fatalf("got %v, want ErrBusy after the wait limit", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("wait was not bounded")
+	}
+}
+
+func BenchmarkHashDefault(b *testing.B) {
+	h := newHasher()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h.Hash(context.Background(), "correct horse battery staple"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"prana/auth/internal/app"
+	"prana/auth/internal/domain"
+	"prana/shared/problem"
+	"prana/shared/requestid"
+)
+
+// busyRetry is the Retry-After sent when hashing is saturated: about the
+// time a queue of hashes takes to drain.
+const busyRetry = 2 * time.Second
+
+// responseError maps an error from a handler to a problem document. Known
+// domain and app errors get their status; anything else is a 500 whose
+// cause goes to the log only.
+func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		p := problemFor(err)
+		if p == nil {
+			log.ErrorContext(r.Context(), "request failed",
+				"request_id", requestid.FromContext(r.Context()), "err", err)
+			problem.Internal(w, r)
+			return
+		}
+		problem.Write(w, r, p)
+	}
+}
+
+func problemFor(err error) *problem.Problem {
+	var verr *domain.ValidationError
+	var limited *app.RateLimitedError
+	switch {
+	case errors.As(err, &verr):
+		p := problem.New(http.StatusUnprocessableEntity, "validation_failed", "The request has invalid fields.")
+		for _, f := range verr.Fields {
+			p.Errors = append(p.Errors, problem.FieldError{Field: f.Field, Message: f.Message})
+		}
+		return p
+	case errors.Is(err, domain.ErrEmailTaken):
+		return problem.New(http.StatusConflict, "email_taken", "Email must be unique: this address is already registered.")
+	case errors.Is(err, domain.ErrInvalidCredentials):
+		p := problem.New(http.StatusUnauthorized, "invalid_credentials", "Incorrect email or password")
+		p.Header = http.Header{"Www-Authenticate": {`Bearer realm="prana"`}}
+		return p
+	case errors.Is(err, domain.ErrUserNotFound):
+		// Only /me gets here: the token is valid but its user is gone.
+		p := problem.New(http.StatusUnauthorized, "user_gone", "The user this token was issued to no longer exists.")
+		p.Header = http.Header{"Www-Authenticate": {`Bearer realm="prana", error="invalid_token"`}}
+		return p
+	case errors.As(err, &limited):
+		p := problem.New(http.StatusTooManyRequests, "rate_limited", "Too many login attempts. Try again later.")
+		p.RetryAfter = limited.RetryAfter
+		return p
+	case errors.Is(err, app.ErrBusy):
+		p := problem.New(http.StatusServiceUnavailable, "busy", "The service is busy. Try again shortly.")
+		p.RetryAfter = busyRetry
+		return p
+	case errors.Is(err, context.DeadlineExceeded):
+		p := problem.New(http.StatusServiceUnavailable, "timeout", "A dependency did not answer in time. Try again shortly.")
+		p.RetryAfter = busyRetry
+		return p
+	}
+	return nil
+}

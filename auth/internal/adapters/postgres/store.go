@@ -1,0 +1,103 @@
+// Package postgres is the auth service's UserRepository on PostgreSQL,
+// through the sqlc-generated queries in sqlcdb. Driver errors stop here:
+// callers see domain errors or wrapped opaque ones.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"prana/auth/internal/adapters/postgres/sqlcdb"
+	"prana/auth/internal/app"
+	"prana/auth/internal/domain"
+)
+
+// Store keeps users in PostgreSQL.
+type Store struct {
+	pool *pgxpool.Pool
+	q    *sqlcdb.Queries
+}
+
+// NewStore returns a Store on pool.
+func NewStore(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, q: sqlcdb.New(pool)}
+}
+
+// uniqueViolation is SQLSTATE 23505. The users table has two unique indexes
+// on email (the seed's and lower(email)); either means "taken".
+const uniqueViolation = "23505"
+
+// CreateUser inserts u. A duplicate email, in any case, is
+// domain.ErrEmailTaken: the database decides, so concurrent signups with
+// one email cannot both succeed (no check-then-insert race).
+func (s *Store) CreateUser(ctx context.Context, u domain.NewUser) (domain.User, error) {
+	id, err := uuid.Parse(u.ID)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("create user: id: %w", err)
+	}
+	row, err := s.q.CreateUser(ctx, sqlcdb.CreateUserParams{
+		ID: id, Name: u.Name, Surname: u.Surname, Email: u.Email,
+		DateOfBirth: u.DateOfBirth, PasswordHash: u.PasswordHash,
+	})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation {
+		return domain.User{}, domain.ErrEmailTaken
+	}
+	if err != nil {
+		return domain.User{}, fmt.Errorf("create user: %w", err)
+	}
+	return userFromCreated(row), nil
+}
+
+// CredentialsByEmail finds a user by email, ignoring case.
+func (s *Store) CredentialsByEmail(ctx context.Context, email string) (domain.Credentials, error) {
+	row, err := s.q.UserByEmail(ctx, email)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Credentials{}, domain.ErrUserNotFound
+	}
+	if err != nil {
+		return domain.Credentials{}, fmt.Errorf("user by email: %w", err)
+	}
+	return credentialsFromRow(row), nil
+}
+
+// UserByID finds a user by id.
+func (s *Store) UserByID(ctx context.Context, id string) (domain.User, error) {
+	uid, err := uuid.Parse(id)
+	if err != nil {
+		return domain.User{}, domain.ErrUserNotFound
+	}
+	row, err := s.q.UserByID(ctx, uid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.User{}, domain.ErrUserNotFound
+	}
+	if err != nil {
+		return domain.User{}, fmt.Errorf("user by id: %w", err)
+	}
+	return credentialsFromRow(row).User, nil
+}
+
+// ReplacePasswordHash swaps the hash only if it is still oldHash.
+func (s *Store) ReplacePasswordHash(ctx context.Context, id, oldHash, newHash string) error {
+	uid, err := uuid.Parse(id)
+	if err != nil {
+		return fmt.Errorf("replace hash: id: %w", err)
+	}
+	if _, err := s.q.ReplacePasswordHash(ctx, sqlcdb.ReplacePasswordHashParams{ID: uid, OldHash: oldHash, NewHash: newHash}); err != nil {
+		return fmt.Errorf("replace hash: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error {
+	return s.pool.Ping(ctx)
+}
+
+var _ app.UserRepository = (*Store)(nil)

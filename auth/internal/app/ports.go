@@ -1,0 +1,59 @@
+// Package app holds the auth service's use cases: signup, login and reading
+// one's own profile. It depends on the ports declared here; adapters
+// implement them and main wires them in.
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"prana/auth/internal/domain"
+)
+
+// UserRepository stores users.
+type UserRepository interface {
+	// CreateUser returns domain.ErrEmailTaken when the email is registered
+	// in any letter case.
+	CreateUser(ctx context.Context, u domain.NewUser) (domain.User, error)
+	// CredentialsByEmail matches email case-insensitively and returns
+	// domain.ErrUserNotFound when nothing matches.
+	CredentialsByEmail(ctx context.Context, email string) (domain.Credentials, error)
+	// UserByID returns domain.ErrUserNotFound when nothing matches.
+	UserByID(ctx context.Context, id string) (domain.User, error)
+	// ReplacePasswordHash swaps oldHash for newHash; it does nothing when the
+	// stored hash is no longer oldHash.
+	ReplacePasswordHash(ctx context.Context, id, oldHash, newHash string) error
+}
+
+// PasswordHasher hashes and checks passwords. Both calls may fail with
+// ErrBusy when too many hashes are already running or waiting.
+type PasswordHasher interface {
+	Hash(ctx context.Context, password string) (string, error)
+	// Verify reports whether password matches hash and whether hash was made
+	// with parameters other than the current ones (and should be replaced).
+	Verify(ctx context.Context, password, hash string) (match, outdated bool, err error)
+}
+
+// TokenIssuer signs access tokens.
+type TokenIssuer interface {
+	Issue(ctx context.Context, u domain.User) (token string, ttl time.Duration, err error)
+}
+
+// RateLimiter counts attempts per key within a window.
+type RateLimiter interface {
+	// Allow records an attempt for key; when the limit is reached it returns
+	// false and how long until the next attempt would be allowed.
+	Allow(key string) (ok bool, retryAfter time.Duration)
+}
+
+// ErrBusy means the service is saturated right now; the client should retry
+// later. The HTTP layer answers 503 with Retry-After.
+var ErrBusy = errors.New("service busy")
+
+// RateLimitedError means a client made too many attempts.
+type RateLimitedError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitedError) Error() string { return "too many attempts" }

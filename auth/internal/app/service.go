@@ -1,0 +1,179 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"prana/auth/internal/domain"
+)
+
+// Limiters are the login rate limits; either may be nil (no limit).
+type Limiters struct {
+	PerIP    RateLimiter
+	PerEmail RateLimiter
+}
+
+// Service runs the auth use cases.
+type Service struct {
+	users    UserRepository
+	hasher   PasswordHasher
+	tokens   TokenIssuer
+	limits   Limiters
+	log      *slog.Logger
+	now      func() time.Time
+	decoyMu  sync.Mutex
+	decoyVal string
+}
+
+// New returns a Service using the given ports.
+func New(users UserRepository, hasher PasswordHasher, tokens TokenIssuer, limits Limiters, log *slog.Logger) *Service {
+	return &Service{users: users, hasher: hasher, tokens: tokens, limits: limits, log: log, now: time.Now}
+}
+
+// Signup validates the request, hashes the password and stores the user.
+func (s *Service) Signup(ctx context.Context, in domain.SignupInput) (domain.User, error) {
+	now := s.now().UTC()
+	reg, err := domain.NewRegistration(in, now)
+	if err != nil {
+		return domain.User{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, reg.Password)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("signup: %w", err)
+	}
+	u, err := s.users.CreateUser(ctx, domain.NewUser{
+		ID:           domain.NewUserID(now),
+		Name:         reg.Name,
+		Surname:      reg.Surname,
+		Email:        reg.Email,
+		DateOfBirth:  reg.DateOfBirth,
+		PasswordHash: hash,
+	})
+	if err != nil {
+		return domain.User{}, fmt.Errorf("signup: %w", err)
+	}
+	return u, nil
+}
+
+// Token is the result of a successful login.
+type Token struct {
+	Value string
+	TTL   time.Duration
+}
+
+// Login checks the credentials and issues an access token. clientIP keys the
+// per-address rate limit.
+func (s *Service) Login(ctx context.Context, in domain.LoginInput, clientIP string) (Token, error) {
+	if err := domain.CheckLogin(in); err != nil {
+		return Token{}, err
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	if err := s.checkLimits(clientIP, email); err != nil {
+		return Token{}, err
+	}
+	cred, err := s.authenticate(ctx, email, in.Password)
+	if err != nil {
+		return Token{}, err
+	}
+	tok, ttl, err := s.tokens.Issue(ctx, cred.User)
+	if err != nil {
+		return Token{}, fmt.Errorf("login: issue token: %w", err)
+	}
+	return Token{Value: tok, TTL: ttl}, nil
+}
+
+func (s *Service) checkLimits(clientIP, email string) error {
+	for _, c := range []struct {
+		l   RateLimiter
+		key string
+	}{{s.limits.PerIP, clientIP}, {s.limits.PerEmail, email}} {
+		if c.l == nil {
+			continue
+		}
+		if ok, wait := c.l.Allow(c.key); !ok {
+			return &RateLimitedError{RetryAfter: wait}
+		}
+	}
+	return nil
+}
+
+// authenticate returns the user whose password matches. An unknown email is
+// checked against a decoy hash so that it costs the same time as a wrong
+// password: response timing must not reveal which emails are registered.
+func (s *Service) authenticate(ctx context.Context, email, password string) (domain.Credentials, error) {
+	cred, err := s.users.CredentialsByEmail(ctx, email)
+	switch {
+	case errors.Is(err, domain.ErrUserNotFound):
+		decoy, derr := s.decoyHash(ctx)
+		if derr != nil {
+			return domain.Credentials{}, fmt.Errorf("login: %w", derr)
+		}
+		if _, _, err := s.hasher.Verify(ctx, password, decoy); err != nil {
+			return domain.Credentials{}, fmt.Errorf("login: %w", err)
+		}
+		return domain.Credentials{}, domain.ErrInvalidCredentials
+	case err != nil:
+		return domain.Credentials{}, fmt.Errorf("login: %w", err)
+	}
+	match, outdated, err := s.hasher.Verify(ctx, password, cred.PasswordHash)
+	if err != nil {
+		return domain.Credentials{}, fmt.Errorf("login: %w", err)
+	}
+	if !match {
+		return domain.Credentials{}, domain.ErrInvalidCredentials
+	}
+	if outdated {
+		s.rehash(ctx, cred, password)
+	}
+	return cred, nil
+}
+
+// rehash upgrades a hash made with old parameters (e.g. one the seed wrote).
+// Failing to do so must not fail the login: the old hash still works.
+func (s *Service) rehash(ctx context.Context, cred domain.Credentials, password string) {
+	fresh, err := s.hasher.Hash(ctx, password)
+	if err == nil {
+		err = s.users.ReplacePasswordHash(ctx, cred.User.ID, cred.PasswordHash, fresh)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "password rehash skipped", "user_id", cred.User.ID, "err", err)
+		return
+	}
+	s.log.InfoContext(ctx, "password rehashed with current parameters", "user_id", cred.User.ID)
+}
+
+// decoyHash is made once, with the current parameters, on first need.
+func (s *Service) decoyHash(ctx context.Context) (string, error) {
+	s.decoyMu.Lock()
+	defer s.decoyMu.Unlock()
+	if s.decoyVal != "" {
+		return s.decoyVal, nil
+	}
+	h, err := s.hasher.Hash(ctx, "decoy password that matches nobody")
+	if err != nil {
+		return "", err
+	}
+	s.decoyVal = h
+	return h, nil
+}
+
+// Prepare makes the decoy hash now, so that not even the first login for
+// an unknown email takes a different time.
+func (s *Service) Prepare(ctx context.Context) error {
+	_, err := s.decoyHash(ctx)
+	return err
+}
+
+// Me returns the profile of the user a verified token names.
+func (s *Service) Me(ctx context.Context, userID string) (domain.User, error) {
+	u, err := s.users.UserByID(ctx, userID)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("me: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"prana/auth/internal/domain"
+)
+
+// memUsers is an in-memory UserRepository for unit tests.
+type memUsers struct {
+	mu    sync.Mutex
+	byID  map[string]domain.Credentials
+	swaps int
+}
+
+func newMemUsers() *memUsers { return &memUsers{byID: map[string]domain.Credentials{}} }
+
+func (m *memUsers) CreateUser(_ context.Context, u domain.NewUser) (domain.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.byID {
+		if strings.EqualFold(c.User.Email, u.Email) {
+			return domain.User{}, domain.ErrEmailTaken
+		}
+	}
+	user := domain.User{ID: u.ID, Name: u.Name, Surname: u.Surname, Email: u.Email, DateOfBirth: u.DateOfBirth, CreatedAt: time.Now()}
+	m.byID[u.ID] = domain.Credentials{User: user, PasswordHash: u.PasswordHash}
+	return user, nil
+}
+
+func (m *memUsers) CredentialsByEmail(_ context.Context, email string) (domain.Credentials, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.byID {
+		if strings.EqualFold(c.User.Email, email) {
+			return c, nil
+		}
+	}
+	return domain.Credentials{}, domain.ErrUserNotFound
+}
+
+func (m *memUsers) UserByID(_ context.Context, id string) (domain.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.byID[id]
+	if !ok {
+		return domain.User{}, domain.ErrUserNotFound
+	}
+	return c.User, nil
+}
+
+func (m *memUsers) ReplacePasswordHash(_ context.Context, id, oldHash, newHash string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.byID[id]
+	if c.PasswordHash == oldHash {
+		c.PasswordHash = newHash
+		m.byID[id] = c
+		m.swaps++
+	}
+	return nil
+}
+
+// fakeHasher "hashes" as "v<version>:<password>" and counts verifications.
+type fakeHasher struct {
+	mu       sync.Mutex
+	version  string
+	verifies int
+	err      error
+}
+
+func (f *fakeHasher) Hash(_ context.Context, pw string) (string, error) {
+	if f.err != nil {
+		return "", f.err
+	}
+	return f.version + ":" + pw, nil
+}
+
+func (f *fakeHasher) Verify(_ context.Context, pw, hash string) (bool, bool, error) {
+	f.mu.Lock()
+	f.verifies++
+	f.mu.Unlock()
+	if f.err != nil {
+		return false, false, f.err
+	}
+	v, p, _ := strings.Cut(hash, ":")
+	return p == pw, v != f.version, nil
+}
+
+type fakeTokens struct{}
+
+func (fakeTokens) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {
+	return "token-for-" + u.ID, time.Hour, nil
+}
+
+type countLimiter struct{ left int }
+
+func (c *countLimiter) Allow(string) (bool, time.Duration) {
+	if c.left == 0 {
+		return false, 42 * time.Second
+	}
+	c.left--
+	return true, 0
+}
+
+func newService(h *fakeHasher, users *memUsers, limits Limiters) *Service {
+	return New(users, h, fakeTokens{}, limits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+var signup = domain.SignupInput{Name: " Іван ", Surname: "Петренко", Email: "Ivan@Example.com", DateOfBirth: "1990-02-28", Password: "correct horse"}
+
+func TestSignupStoresHashNotPassword(t *testing.T) {
+	t.Parallel()
+	users, h := newMemUsers(), &fakeHasher{version: "v2"}
+	svc := newService(h, users, Limiters{})
+	u, err := svc.Signup(context.Background(), signup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Name != "Іван" {
+		t.Errorf("name %q not trimmed", u.Name)
+	}
+	if got := users.byID[u.ID].PasswordHash; got != "v2:correct horse" {
+		t.Errorf("stored %q, want the hasher's output", got)
+	}
+	if _, err := svc.Signup(context.Background(), signup); !errors.Is(err, domain.ErrEmailTaken) {
+		t.Fatalf("duplicate signup: %v, want ErrEmailTaken", err)
+	}
+}
+
+func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
+	t.Parallel()
+	users, h := newMemUsers(), &fakeHasher{version: "v2"}
+	svc := newService(h, users, Limiters{})
+	if err := svc.Prepare(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = svc.Signup(context.Background(), signup)
+	_, errUnknown := svc.Login(context.Background(), domain.LoginInput{Email: "nobody@example.com", Password: "correct horse"}, "ip")
+	_, errWrong := svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "wrong horse"}, "ip")
+	if !errors.Is(errUnknown, domain.ErrInvalidCredentials) || !errors.Is(errWrong, domain.ErrInvalidCredentials) {
+		t.Fatalf("unknown: %v, wrong: %v; want ErrInvalidCredentials for both", errUnknown, errWrong)
+	}
+	if h.verifies != 2 {
+		t.Fatalf("%d verifications for two failed logins, want one each", h.verifies)
+	}
+}
+
+func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
+	t.Parallel()
+	users, h := newMemUsers(), &fakeHasher{version: "v1"}
+	svc := newService(h, users, Limiters{})
+	u, _ := svc.Signup(context.Background(), signup)
+	h.version = "v2" // parameters changed since the user signed up
+	tok, err := svc.Login(context.Background(), domain.LoginInput{Email: "IVAN@example.COM", Password: "correct horse"}, "ip")
+	if err != nil || tok.Value != "token-for-"+u.ID {
+		t.Fatalf("login: %+v %v", tok, err)
+	}
+	if got := users.byID[u.ID].PasswordHash; got != "v2:correct horse" {
+		t.Fatalf("hash after login %q, want it rehashed with v2", got)
+	}
+	_, _ = svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "correct horse"}, "ip")
+	if users.swaps != 1 {
+		t.Fatalf("%d rehashes, want 1 (a current hash is left alone)", users.swaps)
+	}
+}
+
+func TestLoginRateLimits(t *testing.T) {
+	t.Parallel()
+	svc := newService(&fakeHasher{version: "v"}, newMemUsers(), Limiters{PerIP: &countLimiter{left: 1}})
+	in := domain.LoginInput{Email: "a@example.com", Password: "whatever1"}
+	if _, err := svc.Login(context.Background(), in, "1.2.3.4"); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Fatalf("first attempt: %v", err)
+	}
+	_, err := svc.Login(context.Background(), in, "1.2.3.4")
+	var limited *RateLimitedError
+	if !errors.As(err, &limited) || limited.RetryAfter != 42*time.Second {
+		t.Fatalf("second attempt: %v, want RateLimitedError(42s)", err)
+	}
+}
+
+func TestBusyHasherSurfaces(t *testing.T) {
+	t.Parallel()
+	svc := newService(&fakeHasher{err: ErrBusy}, newMemUsers(), Limiters{})
+	if _, err := svc.Signup(context.Background(), signup); !errors.Is(err, ErrBusy) {
+		t.Fatalf("signup: %v, want ErrBusy", err)
+	}
+	if _, err := svc.Login(context.Background(), domain.LoginInput{Email: "a@b.co", Password: "x"}, "ip"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("login: %v, want ErrBusy", err)
+	}
+}

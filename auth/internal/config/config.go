@@ -1,0 +1,126 @@
+// Package config reads the auth service's settings from the environment
+// (and a .env file), using the seed's variable names where it had them.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is every setting of the auth service.
+type Config struct {
+	Addr     string `env:"AUTH_ADDR" envDefault:":8001"`
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+	DataDir  string `env:"DATA_DIR" envDefault:".data"`
+
+	// DATABASE_URL wins over the seed's POSTGRES_* variables.
+	DatabaseURL      string `env:"DATABASE_URL"`
+	PostgresUser     string `env:"POSTGRES_USER" envDefault:"postgres"`
+	PostgresPassword string `env:"POSTGRES_PASSWORD"`
+	PostgresDB       string `env:"POSTGRES_DB" envDefault:"postgres"`
+	PostgresHost     string `env:"POSTGRES_HOST" envDefault:"localhost"`
+	PostgresPort     int    `env:"POSTGRES_PORT" envDefault:"5432"`
+	AutoMigrate      bool   `env:"AUTO_MIGRATE" envDefault:"true"`
+
+	Algorithm          string   `env:"ALGORITHM" envDefault:"EdDSA"`
+	SecretKey          string   `env:"SECRET_KEY"`
+	AccessTokenMinutes int      `env:"ACCESS_TOKEN_EXPIRE_MINUTES" envDefault:"60"`
+	PrivateKeyFile     string   `env:"JWT_PRIVATE_KEY_FILE"`
+	PreviousKeyFiles   []string `env:"JWT_PREVIOUS_PUBLIC_KEY_FILES" envSeparator:","`
+	Issuer             string   `env:"JWT_ISSUER"`
+	Audience           string   `env:"JWT_AUDIENCE"`
+
+	Argon2MemoryKiB   uint32        `env:"ARGON2_MEMORY_KIB" envDefault:"19456"`
+	Argon2Iterations  uint32        `env:"ARGON2_ITERATIONS" envDefault:"2"`
+	Argon2Parallelism uint8         `env:"ARGON2_PARALLELISM" envDefault:"1"`
+	HashConcurrency   int           `env:"HASH_CONCURRENCY"` // default: number of CPUs
+	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"`
+	HashMaxWait       time.Duration `env:"HASH_MAX_WAIT" envDefault:"5s"`
+
+	LoginPerIPPerMinute    int `env:"LOGIN_RATE_PER_IP" envDefault:"30"`
+	LoginPerEmailPerMinute int `env:"LOGIN_RATE_PER_EMAIL" envDefault:"10"`
+}
+
+// Load reads the environment and checks the result. Errors name the
+// setting at fault.
+func Load() (Config, error) {
+	var c Config
+	if err := env.Parse(&c); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	c.Algorithm = strings.TrimSpace(c.Algorithm)
+	// In HS256 (seed) mode iss/aud stay off unless set: seed tokens carry
+	// neither, and the seed's pdf service (python-jose) rejects an aud it
+	// was not told to expect.
+	if c.Algorithm != "HS256" {
+		c.Issuer = orDefault(c.Issuer, "prana-auth")
+		c.Audience = orDefault(c.Audience, "prana")
+	}
+	return c, c.Validate()
+}
+
+// Validate checks settings that parse but make no sense.
+func (c Config) Validate() error {
+	var errs []error
+	switch c.Algorithm {
+	case "EdDSA":
+	case "HS256":
+		if len(c.SecretKey) < 16 {
+			errs = append(errs, errors.New("SECRET_KEY: ALGORITHM=HS256 needs a secret of at least 16 characters"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("ALGORITHM: %q is not supported (use EdDSA or HS256)", c.Algorithm))
+	}
+	if c.AccessTokenMinutes < 1 || c.AccessTokenMinutes > 24*60 {
+		errs = append(errs, errors.New("ACCESS_TOKEN_EXPIRE_MINUTES: must be between 1 and 1440"))
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("DATABASE_URL: must be a postgres:// URL"))
+		}
+	}
+	if c.Argon2MemoryKiB < 8*1024 || c.Argon2MemoryKiB > 1<<20 {
+		errs = append(errs, errors.New("ARGON2_MEMORY_KIB: must be between 8192 and 1048576"))
+	}
+	if c.Argon2Iterations < 1 || c.Argon2Parallelism < 1 {
+		errs = append(errs, errors.New("ARGON2_ITERATIONS and ARGON2_PARALLELISM: must be at least 1"))
+	}
+	if c.HashConcurrency < 0 || c.HashQueue < 0 {
+		errs = append(errs, errors.New("HASH_CONCURRENCY and HASH_QUEUE: must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// PostgresURL is DATABASE_URL, or one built from the POSTGRES_* settings.
+func (c Config) PostgresURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	u := url.URL{
+		Scheme: "postgres",
+		User:   url.UserPassword(c.PostgresUser, c.PostgresPassword),
+		Host:   fmt.Sprintf("%s:%d", c.PostgresHost, c.PostgresPort),
+		Path:   "/" + c.PostgresDB,
+	}
+	if c.PostgresPassword == "" {
+		u.User = url.User(c.PostgresUser)
+	}
+	return u.String()
+}
+
+// TokenTTL is how long access tokens live.
+func (c Config) TokenTTL() time.Duration {
+	return time.Duration(c.AccessTokenMinutes) * time.Minute
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}

@@ -1,0 +1,102 @@
+// Package bearer authenticates requests to the operations of an OpenAPI
+// spec that declare a security requirement. It runs as a strict-server
+// middleware, so operations without one never look at the header.
+package bearer
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"prana/shared/jwtverify"
+	"prana/shared/problem"
+)
+
+// Verifier checks a raw token.
+type Verifier interface {
+	Verify(ctx context.Context, raw string) (jwtverify.Claims, error)
+}
+
+type ctxKey struct{}
+
+// ClaimsFrom returns the claims of the request's verified token.
+func ClaimsFrom(ctx context.Context) (jwtverify.Claims, bool) {
+	c, ok := ctx.Value(ctxKey{}).(jwtverify.Claims)
+	return c, ok
+}
+
+// Authenticator verifies the bearer token of the secured operations of a
+// spec. Each service wraps it in a strict middleware of its generated type.
+type Authenticator struct {
+	secured map[string]bool
+	v       Verifier
+}
+
+// New returns an Authenticator for the operations of spec that declare a
+// security requirement.
+func New(spec *openapi3.T, v Verifier) *Authenticator {
+	return &Authenticator{secured: securedOperations(spec), v: v}
+}
+
+// Secured reports whether the operation (its id in any letter case, as the
+// generated code passes it) needs a token.
+func (a *Authenticator) Secured(operationID string) bool {
+	return a.secured[strings.ToLower(operationID)]
+}
+
+// Authenticate verifies the request's token and returns a context carrying
+// its claims. When the token is missing or bad it answers 401 itself and
+// returns false.
+func (a *Authenticator) Authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (context.Context, bool) {
+	raw, ok := tokenFrom(r.Header.Get("Authorization"))
+	if !ok {
+		problem.Write(w, r, unauthorized("Missing or invalid Authorization header", `Bearer realm="prana"`))
+		return ctx, false
+	}
+	claims, err := a.v.Verify(ctx, raw)
+	if err != nil {
+		detail := "Invalid token"
+		if errors.Is(err, jwtverify.ErrExpired) {
+			detail = "Token has expired"
+		}
+		problem.Write(w, r, unauthorized(detail, `Bearer realm="prana", error="invalid_token"`))
+		return ctx, false
+	}
+	return context.WithValue(ctx, ctxKey{}, claims), true
+}
+
+func tokenFrom(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+func unauthorized(detail, challenge string) *problem.Problem {
+	p := problem.New(http.StatusUnauthorized, "unauthorized", detail)
+	p.Header = http.Header{"Www-Authenticate": {challenge}}
+	return p
+}
+
+// securedOperations lists (lower-cased) the operation ids that declare a
+// security requirement, themselves or through the spec's default.
+func securedOperations(spec *openapi3.T) map[string]bool {
+	ids := map[string]bool{}
+	for _, item := range spec.Paths.Map() {
+		for _, op := range item.Operations() {
+			sec := op.Security
+			if sec == nil {
+				sec = &spec.Security
+			}
+			if len(*sec) > 0 {
+				ids[strings.ToLower(op.OperationID)] = true
+			}
+		}
+	}
+	return ids
+}

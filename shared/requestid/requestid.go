@@ -1,0 +1,55 @@
+// Package requestid gives every request an id: the caller's X-Request-ID
+// when it is sane, a fresh one otherwise. The id is echoed in the response
+// header, put in every log line and in every problem document, so a user's
+// report can be matched to the logs.
+package requestid
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+)
+
+// Header is the request and response header carrying the id.
+const Header = "X-Request-ID"
+
+type ctxKey struct{}
+
+// Middleware assigns the id and stores it in the request context.
+func Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(Header)
+		if !acceptable(id) {
+			id = newID()
+		}
+		w.Header().Set(Header, id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
+	})
+}
+
+// FromContext returns the request id, or "" outside a request.
+func FromContext(ctx context.Context) string {
+	id, _ := ctx.Value(ctxKey{}).(string)
+	return id
+}
+
+// acceptable keeps caller-chosen ids short and printable so they cannot
+// inject into logs or headers.
+func acceptable(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range id {
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

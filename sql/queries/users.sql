@@ -1,0 +1,22 @@
+-- name: CreateUser :one
+INSERT INTO users (id, name, surname, email, date_of_birth, password)
+VALUES (@id, @name, @surname, @email, @date_of_birth, @password_hash)
+RETURNING id, name, surname, email, date_of_birth, created_at;
+
+-- name: UserByEmail :one
+-- Login is case-insensitive; the lower(email) unique index serves this.
+SELECT id, name, surname, email, date_of_birth, password, created_at
+FROM users
+WHERE lower(email) = lower(@email);
+
+-- name: UserByID :one
+SELECT id, name, surname, email, date_of_birth, password, created_at
+FROM users
+WHERE id = @id;
+
+-- name: ReplacePasswordHash :execrows
+-- Only replaces the hash that was verified, so a concurrent password change
+-- is never overwritten by a rehash.
+UPDATE users
+SET password = @new_hash
+WHERE id = @id AND password = @old_hash;
