@@ -39,6 +39,8 @@ generate: ## Regenerate the OpenAPI and sqlc code (committed).
 	cd tools && GOWORK=off $(GO) tool sqlc generate -f ../sqlc.yaml
 	cd auth/internal/adapters/httpapi && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../../../api/auth.yaml
 	cd auth/authclient && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/auth.yaml
+	cd pdf/internal/adapters/httpapi && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../../../api/pdf.yaml
+	cd pdf/pdfclient && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/pdf.yaml
 
 .PHONY: verify
 verify: generate lint ## Fail if generated code differs from what is committed, or lint fails.

@@ -20,6 +20,7 @@ import (
 	"prana/auth/internal/adapters/ratelimit"
 	"prana/auth/internal/app"
 	"prana/auth/internal/config"
+	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
 )
@@ -62,7 +63,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	}
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys(),
-		Ready:    map[string]func(context.Context) error{"postgres": store.Ping},
+		Ready:    health.Checks{"postgres": store.Ping},
 		Registry: reg, Log: log,
 	})
 	if err != nil {

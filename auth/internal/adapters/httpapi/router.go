@@ -6,19 +6,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"prana/auth/internal/app"
 	"prana/shared/apidocs"
 	"prana/shared/bearer"
+	"prana/shared/health"
 	"prana/shared/httpmw"
-	"prana/shared/problem"
-	"prana/shared/requestid"
 )
 
 // MaxBody is the largest request body accepted.
@@ -30,7 +26,7 @@ type Deps struct {
 	Verifier bearer.Verifier
 	Keys     jwk.Set
 	// Ready names the dependency checks behind /readyz.
-	Ready    map[string]func(context.Context) error
+	Ready    health.Checks
 	Registry *prometheus.Registry
 	Log      *slog.Logger
 }
@@ -41,14 +37,10 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load spec: %w", err)
 	}
-	r := chi.NewRouter()
-	r.Use(requestid.Middleware, httpmw.AccessLog(d.Log), httpmw.Recover(d.Log),
-		httpmw.NewMetrics(d.Registry).Middleware, withClientIP, httpmw.JSONBody(MaxBody))
-	r.NotFound(problem.NotFound)
-	r.MethodNotAllowed(problem.MethodNotAllowed)
+	r := httpmw.NewRouter(d.Log, d.Registry, withClientIP, httpmw.JSONBody(MaxBody))
 
 	auth := bearer.New(spec, d.Verifier)
-	srv := &Server{svc: d.Service, keys: d.Keys, readyFns: d.Ready}
+	srv := &Server{svc: d.Service, keys: d.Keys, ready: d.Ready}
 	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{authenticate(auth)}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
 		ResponseErrorHandlerFunc: responseError(d.Log),
@@ -57,7 +49,6 @@ func NewHandler(d Deps) (http.Handler, error) {
 		BaseRouter:       r,
 		ErrorHandlerFunc: httpmw.RequestError(d.Log),
 	})
-	r.Handle("/metrics", promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}))
 	if err := apidocs.Mount(r, spec, "Prana auth service"); err != nil {
 		return nil, err
 	}
@@ -98,20 +89,4 @@ func withClientIP(next http.Handler) http.Handler {
 func clientIP(ctx context.Context) string {
 	ip, _ := ctx.Value(clientIPKey{}).(string)
 	return ip
-}
-
-// runChecks runs every readiness check with a short deadline, so /readyz
-// answers promptly even when a dependency hangs.
-func runChecks(ctx context.Context, fns map[string]func(context.Context) error) (map[string]string, bool) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	out, ok := map[string]string{}, true
-	for name, fn := range fns {
-		if err := fn(ctx); err != nil {
-			out[name], ok = "unavailable", false
-			continue
-		}
-		out[name] = "ok"
-	}
-	return out, ok
 }

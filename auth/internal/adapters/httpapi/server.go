@@ -16,13 +16,14 @@ import (
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
 	"prana/shared/bearer"
+	"prana/shared/health"
 )
 
 // Server implements StrictServerInterface.
 type Server struct {
-	svc      *app.Service
-	keys     jwk.Set
-	readyFns map[string]func(context.Context) error
+	svc   *app.Service
+	keys  jwk.Set
+	ready health.Checks
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -91,7 +92,7 @@ func (s *Server) GetHealth(context.Context, GetHealthRequestObject) (GetHealthRe
 
 // GetReady checks each dependency.
 func (s *Server) GetReady(ctx context.Context, _ GetReadyRequestObject) (GetReadyResponseObject, error) {
-	checks, ok := runChecks(ctx, s.readyFns)
+	checks, ok := s.ready.Run(ctx)
 	if !ok {
 		return GetReady503JSONResponse{Status: HealthStatusUnavailable, Checks: &checks}, nil
 	}

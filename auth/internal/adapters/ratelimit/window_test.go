@@ -38,7 +38,7 @@ func TestWindowSweepsExpiredKeys(t *testing.T) {
 	w := New(1, time.Second)
 	w.now = func() time.Time { return now }
 	for i := range 1000 {
-		w.Allow(string(rune('a' + i%26)) + time.Duration(i).String())
+		w.Allow(string(rune('a'+i%26)) + time.Duration(i).String())
 	}
 	now = now.Add(2 * time.Second)
 	w.Allow("fresh")

@@ -1,0 +1,38 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"prana/pdf/internal/app"
+	"prana/pdf/internal/domain"
+	"prana/shared/problem"
+	"prana/shared/requestid"
+)
+
+// unavailableRetry is the Retry-After sent when the queue or bucket is down.
+const unavailableRetry = 5 * time.Second
+
+// responseError maps a handler error to a problem document; unknown errors
+// are a 500 whose cause is logged, never shown.
+func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		switch {
+		case errors.Is(err, domain.ErrJobNotFound):
+			problem.Write(w, r, problem.New(http.StatusNotFound, "job_not_found", "You have no job with this id."))
+		case errors.Is(err, app.ErrUnavailable):
+			log.WarnContext(r.Context(), "dependency unavailable",
+				"request_id", requestid.FromContext(r.Context()), "err", err)
+			p := problem.New(http.StatusServiceUnavailable, "queue_unavailable",
+				"The job queue or storage is unreachable right now. Try again shortly.")
+			p.RetryAfter = unavailableRetry
+			problem.Write(w, r, p)
+		default:
+			log.ErrorContext(r.Context(), "request failed",
+				"request_id", requestid.FromContext(r.Context()), "err", err)
+			problem.Internal(w, r)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"prana/pdf/internal/app"
+	"prana/shared/apidocs"
+	"prana/shared/bearer"
+	"prana/shared/health"
+	"prana/shared/httpmw"
+)
+
+// Deps is what the HTTP adapter needs from main.
+type Deps struct {
+	Service  *app.Service
+	Verifier bearer.Verifier
+	Ready    health.Checks
+	Registry *prometheus.Registry
+	Log      *slog.Logger
+}
+
+// NewHandler builds the whole HTTP surface of the pdf service.
+func NewHandler(d Deps) (http.Handler, error) {
+	spec, err := GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load spec: %w", err)
+	}
+	r := httpmw.NewRouter(d.Log, d.Registry, httpmw.CORS)
+	strict := NewStrictHandlerWithOptions(&Server{svc: d.Service, ready: d.Ready},
+		[]StrictMiddlewareFunc{authenticate(bearer.New(spec, d.Verifier))},
+		StrictHTTPServerOptions{
+			RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
+			ResponseErrorHandlerFunc: responseError(d.Log),
+		})
+	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: httpmw.RequestError(d.Log)})
+	if err := apidocs.Mount(r, spec, "Prana pdf service"); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// authenticate adapts the shared bearer check to this package's generated
+// middleware type.
+func authenticate(a *bearer.Authenticator) StrictMiddlewareFunc {
+	return func(next StrictHandlerFunc, op string) StrictHandlerFunc {
+		if !a.Secured(op) {
+			return next
+		}
+		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
+			ctx, ok := a.Authenticate(ctx, w, r)
+			if !ok {
+				return nil, nil
+			}
+			return next(ctx, w, r, req)
+		}
+	}
+}

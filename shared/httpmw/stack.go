@@ -1,0 +1,28 @@
+package httpmw
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"prana/shared/problem"
+	"prana/shared/requestid"
+)
+
+// NewRouter returns a chi router with the middleware every Prana service
+// runs (request id, access log, panic recovery, metrics) plus problem+json
+// answers for unknown routes and methods, and /metrics served from reg.
+// extra middleware runs after the common ones (chi wants all middleware
+// declared before the first route).
+func NewRouter(log *slog.Logger, reg *prometheus.Registry, extra ...func(http.Handler) http.Handler) chi.Router {
+	r := chi.NewRouter()
+	r.Use(requestid.Middleware, AccessLog(log), Recover(log), NewMetrics(reg).Middleware)
+	r.Use(extra...)
+	r.NotFound(problem.NotFound)
+	r.MethodNotAllowed(problem.MethodNotAllowed)
+	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return r
+}
