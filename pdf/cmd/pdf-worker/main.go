@@ -1,0 +1,81 @@
+// Command pdf-worker takes render jobs from SQS, renders each profile PDF
+// and puts it in S3. On SIGTERM it stops receiving, finishes what it holds
+// (within WORKER_DRAIN_TIMEOUT) and exits.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"github.com/google/uuid"
+
+	"prana/pdf/internal/adapters/gopdfrender"
+	"prana/pdf/internal/adapters/sqsqueue"
+	"prana/pdf/internal/app"
+	"prana/pdf/internal/awsstack"
+	"prana/pdf/internal/config"
+	"prana/pdf/internal/domain"
+	"prana/shared/envfile"
+	"prana/shared/logging"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := envfile.Load(".env"); err != nil {
+		fmt.Fprintln(os.Stderr, "pdf-worker:", err)
+		os.Exit(2)
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pdf-worker: bad configuration:\n", err)
+		os.Exit(2)
+	}
+	log := logging.New(os.Stderr, cfg.LogLevel, "pdf-worker")
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("pdf-worker stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// run wires the worker and consumes until ctx is done and the drain ends.
+func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	aws, err := awsstack.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	renderer, err := gopdfrender.New(log)
+	if err != nil {
+		return err
+	}
+	svc := app.New(app.Ports{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store}, log,
+		func() string { return uuid.Must(uuid.NewV7()).String() })
+	concurrency := cfg.WorkerConcurrency
+	if concurrency == 0 {
+		concurrency = 2 * runtime.NumCPU()
+	}
+	consumer := sqsqueue.NewConsumer(aws.SQS, aws.QueueURL, log, sqsqueue.ConsumerOptions{
+		Concurrency: concurrency, VisibilityTimeout: cfg.VisibilityTimeout,
+		MaxReceiveCount: cfg.MaxReceiveCount, DrainTimeout: cfg.WorkerDrainTimeout,
+	})
+	log.Info("pdf-worker ready", "queue", cfg.QueueName, "bucket", cfg.BucketName, "concurrency", concurrency)
+	return consumer.Run(ctx, taskHandler{svc})
+}
+
+// taskHandler adapts the app's use cases to the consumer's Handler.
+type taskHandler struct{ svc *app.Service }
+
+func (h taskHandler) HandleTask(ctx context.Context, t domain.Task, d sqsqueue.Delivery) error {
+	return h.svc.ProcessTask(ctx, t, d.LastAttempt)
+}
+
+func (h taskHandler) HandleMalformed(ctx context.Context, jobID string, reason error) {
+	h.svc.FailMalformed(ctx, jobID, reason)
+}
+
+var _ sqsqueue.Handler = taskHandler{}

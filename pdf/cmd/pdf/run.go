@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"prana/pdf/internal/adapters/gopdfrender"
+	"prana/pdf/internal/adapters/httpapi"
+	"prana/pdf/internal/adapters/sqsqueue"
+	"prana/pdf/internal/app"
+	"prana/pdf/internal/awsstack"
+	"prana/pdf/internal/config"
+	"prana/shared/health"
+	"prana/shared/httpserver"
+	"prana/shared/jwtverify"
+)
+
+// run wires the adapters to the core and serves until ctx is done. ready,
+// when not nil, learns the listening address (tests listen on port 0).
+func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(net.Addr)) error {
+	start := time.Now()
+	verifier, err := jwtverify.New(ctx, cfg.Tokens())
+	if err != nil {
+		return err
+	}
+	aws, err := awsstack.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	renderer, err := gopdfrender.New(log)
+	if err != nil {
+		return err
+	}
+	publisher := sqsqueue.NewPublisher(aws.SQS, aws.QueueURL, sqsqueue.PublisherOptions{})
+	svc := app.New(app.Ports{Renderer: renderer, Queue: publisher, Objects: aws.Store, Jobs: aws.Store}, log, newJobID)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	h, err := httpapi.NewHandler(httpapi.Deps{
+		Service: svc, Verifier: verifier, Registry: reg, Log: log,
+		Ready: health.Checks{"sqs": publisher.Ping, "s3": aws.Store.Ping, "token_keys": verifier.Ping},
+	})
+	if err != nil {
+		return err
+	}
+	return httpserver.Run(ctx, httpserver.New(cfg.Addr, h, log), log, func(a net.Addr) {
+		log.Info("pdf ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)
+		if ready != nil {
+			ready(a)
+		}
+	})
+}
+
+func newJobID() string { return uuid.Must(uuid.NewV7()).String() }

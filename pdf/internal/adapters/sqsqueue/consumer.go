@@ -1,0 +1,163 @@
+package sqsqueue
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+)
+
+// Consumer receives tasks from one queue and runs a Handler on each.
+type Consumer struct {
+	client   *sqs.Client
+	queueURL string
+	log      *slog.Logger
+	opts     ConsumerOptions
+
+	// Backoff between failed receives; fields so tests can shorten them.
+	minBackoff, maxBackoff time.Duration
+
+	dlqMu  sync.Mutex
+	dlqURL string
+}
+
+// NewConsumer returns a Consumer for the queue at queueURL.
+func NewConsumer(client *sqs.Client, queueURL string, log *slog.Logger, opts ConsumerOptions) *Consumer {
+	opts = opts.withDefaults()
+	return &Consumer{
+		client:     client,
+		queueURL:   queueURL,
+		log:        log.With("queue_url", queueURL),
+		opts:       opts,
+		minBackoff: time.Second,
+		maxBackoff: 30 * time.Second,
+		dlqURL:     opts.DeadLetterURL,
+	}
+}
+
+// Run receives and handles messages until ctx is cancelled. It then stops
+// receiving at once, lets running handlers finish (up to the drain timeout)
+// and returns. A queue it cannot reach is retried with backoff: Run does not
+// give up. The error is non-nil only when the drain timed out.
+func (c *Consumer) Run(ctx context.Context, h Handler) error {
+	// Handlers, and the calls that settle their messages, get a context that
+	// outlives ctx, so that a shutdown lets running work finish.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+
+	slots := make(chan struct{}, c.opts.Concurrency) // a token per busy handler
+	var wg sync.WaitGroup
+	backoff := c.minBackoff
+	c.log.Info("sqs consumer started", "concurrency", c.opts.Concurrency)
+
+	for ctx.Err() == nil {
+		n := acquire(ctx, slots)
+		if n == 0 {
+			break
+		}
+		// Ask for no more than there are free slots: a message received
+		// but not started would sit invisible to other workers.
+		msgs, err := c.receive(ctx, n)
+		for range n - len(msgs) {
+			<-slots
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			c.log.Warn("sqs receive failed; retrying", "retry_in", backoff, "err", err)
+			if !sleep(ctx, backoff) {
+				break
+			}
+			backoff = min(2*backoff, c.maxBackoff)
+			continue
+		}
+		backoff = c.minBackoff
+		for _, m := range msgs {
+			wg.Go(func() {
+				defer func() { <-slots }()
+				c.process(work, h, m)
+			})
+		}
+	}
+	return c.drain(&wg, stopWork)
+}
+
+// acquire takes one free slot, waiting for it, then as many more as are free
+// now, up to a batch. It returns 0 when ctx ends first.
+func acquire(ctx context.Context, slots chan struct{}) int {
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0
+	}
+	n := 1
+	for n < maxBatch {
+		select {
+		case slots <- struct{}{}:
+			n++
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// receive long-polls for up to n messages. Cancelling ctx ends the poll.
+func (c *Consumer) receive(ctx context.Context, n int) ([]types.Message, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.WaitTime+callTimeout)
+	defer cancel()
+	out, err := c.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
+		QueueUrl:                    aws.String(c.queueURL),
+		MaxNumberOfMessages:         int32(n),
+		WaitTimeSeconds:             int32(c.opts.WaitTime / time.Second),
+		VisibilityTimeout:           int32(c.opts.VisibilityTimeout / time.Second),
+		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameApproximateReceiveCount},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqsqueue: receive: %w", err)
+	}
+	return out.Messages, nil
+}
+
+// drain waits for running handlers. At the drain timeout it cancels them;
+// their messages stay on the queue and come back later.
+func (c *Consumer) drain(wg *sync.WaitGroup, stopWork context.CancelFunc) error {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	timer := time.NewTimer(c.opts.DrainTimeout)
+	defer timer.Stop()
+	select {
+	case <-done:
+		c.log.Info("sqs consumer stopped")
+		return nil
+	case <-timer.C:
+	}
+	stopWork()
+	select {
+	case <-done:
+	case <-time.After(drainGrace):
+	}
+	c.log.Error("sqs consumer drain timed out; unfinished messages will be redelivered", "drain_timeout", c.opts.DrainTimeout)
+	return fmt.Errorf("sqsqueue: drain timed out after %s", c.opts.DrainTimeout)
+}
+
+// Ping checks that the queue answers, for readiness probes.
+func (c *Consumer) Ping(ctx context.Context) error { return ping(ctx, c.client, c.queueURL) }
+
+// sleep waits for d or until ctx ends; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,184 @@
+package sqsqueue
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/domain"
+)
+
+func TestConcurrencyBound(t *testing.T) {
+	t.Parallel()
+	const limit, total = 3, 10
+	q := newQueue(t, QueueOptions{})
+	for range total {
+		q.publish(t, sampleTask())
+	}
+
+	var running, peak, done, overHeld atomic.Int32
+	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		// The consumer must not hold more messages than it has slots.
+		if _, inFlight := q.counts(t, q.url); inFlight > limit {
+			overHeld.Add(1)
+		}
+		time.Sleep(300 * time.Millisecond)
+		done.Add(1)
+		return nil
+	}}
+	log, _ := testLogger(t)
+	run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{Concurrency: limit})), h)
+
+	awstest.Eventually(t, 20*time.Second, "all tasks handled", func() bool { return done.Load() == total })
+	q.waitEmpty(t, q.url, 5*time.Second)
+	if p := peak.Load(); p > limit || p < 2 {
+		t.Errorf("peak concurrency = %d, want 2..%d", p, limit)
+	}
+	if n := overHeld.Load(); n > 0 {
+		t.Errorf("%d times more than %d messages were in flight", n, limit)
+	}
+}
+
+func TestVisibilityExtendedWhileHandling(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, QueueOptions{VisibilityTimeout: 2 * time.Second})
+	q.publish(t, sampleTask())
+
+	var calls atomic.Int32
+	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+		calls.Add(1)
+		time.Sleep(5 * time.Second) // well past the 2 s visibility timeout
+		return nil
+	}}
+	log, _ := testLogger(t)
+	// Spare slots keep the consumer polling, so a lapse would be seen.
+	run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{
+		VisibilityTimeout: 2 * time.Second, Concurrency: 2,
+	})), h)
+
+	awstest.Eventually(t, 15*time.Second, "the task handled and deleted", func() bool {
+		v, f := q.counts(t, q.url)
+		return calls.Load() > 0 && v == 0 && f == 0
+	})
+	if n := calls.Load(); n != 1 {
+		t.Errorf("handled %d times, want exactly once", n)
+	}
+}
+
+func TestGracefulDrain(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, QueueOptions{})
+	for range 3 {
+		q.publish(t, sampleTask())
+	}
+
+	var started, finished, cancelled atomic.Int32
+	h := &handlerFunc{task: func(ctx context.Context, _ domain.Task, _ Delivery) error {
+		started.Add(1)
+		time.Sleep(1500 * time.Millisecond)
+		if ctx.Err() != nil {
+			cancelled.Add(1)
+		}
+		finished.Add(1)
+		return nil
+	}}
+	log, _ := testLogger(t)
+	// The default 20 s long poll: stopping must cancel it, not wait it out.
+	r := run(t, NewConsumer(q.client, q.url, log, ConsumerOptions{Concurrency: 4}), h)
+
+	awstest.Eventually(t, 10*time.Second, "three handlers running", func() bool { return started.Load() == 3 })
+	begin := time.Now()
+	r.cancel()
+	// A message sent after the stop must not be received. The pause lets
+	// the cancelled poll end at the emulator too: a poll still open there
+	// would take the message for the visibility timeout, as SQS would.
+	time.Sleep(200 * time.Millisecond)
+	q.publish(t, sampleTask())
+	if err := r.wait(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	took := time.Since(begin)
+	if finished.Load() != 3 {
+		t.Errorf("Run returned with %d of 3 handlers finished", finished.Load())
+	}
+	if took > 5*time.Second {
+		t.Errorf("Run took %s to stop: the long poll was not cancelled", took)
+	}
+	if n := cancelled.Load(); n > 0 {
+		t.Errorf("%d handlers saw their context cancelled by the shutdown", n)
+	}
+	if started.Load() != 3 {
+		t.Errorf("%d handlers started, want 3: something was received after the stop", started.Load())
+	}
+	visible, inFlight := q.counts(t, q.url)
+	if visible != 1 || inFlight != 0 {
+		t.Errorf("after drain: %d waiting, %d in flight; want 1 and 0", visible, inFlight)
+	}
+}
+
+func TestDrainTimeout(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, QueueOptions{})
+	q.publish(t, sampleTask())
+
+	started := make(chan struct{})
+	var sawCancel atomic.Bool
+	h := &handlerFunc{task: func(ctx context.Context, _ domain.Task, _ Delivery) error {
+		close(started)
+		select {
+		case <-ctx.Done():
+			sawCancel.Store(true)
+			return ctx.Err()
+		case <-time.After(10 * time.Second):
+			return nil
+		}
+	}}
+	log, _ := testLogger(t)
+	r := run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{DrainTimeout: 300 * time.Millisecond})), h)
+
+	<-started
+	begin := time.Now()
+	if err := r.stop(); err == nil {
+		t.Error("Run after a drain timeout: nil error")
+	}
+	if took := time.Since(begin); took > 2*time.Second {
+		t.Errorf("Run took %s to give up", took)
+	}
+	if !sawCancel.Load() {
+		t.Error("the handler's context was not cancelled at the drain timeout")
+	}
+	if _, inFlight := q.counts(t, q.url); inFlight != 1 {
+		t.Errorf("unfinished message: %d in flight, want 1 (not deleted)", inFlight)
+	}
+}
+
+func TestReceiveErrorsBackOff(t *testing.T) {
+	t.Parallel()
+	endpoint := awstest.ClosedEndpoint(t)
+	client := awstest.SQS(t, endpoint, awstest.NoRetries)
+	log, logs := testLogger(t)
+	c := NewConsumer(client, endpoint+"/000000000000/tasks", log, fast(ConsumerOptions{}))
+	c.minBackoff, c.maxBackoff = 100*time.Millisecond, 400*time.Millisecond
+	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error { return nil }}
+
+	r := run(t, c, h)
+	time.Sleep(1500 * time.Millisecond) // Run must still be going
+	begin := time.Now()
+	if err := r.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if took := time.Since(begin); took > time.Second {
+		t.Errorf("Run took %s to stop while backing off", took)
+	}
+	// 100+200+400+400… ms: about five tries in 1.5 s, not hundreds.
+	if n := strings.Count(logs.String(), "sqs receive failed"); n < 2 || n > 8 {
+		t.Errorf("%d failed receives logged in 1.5 s, want 2..8", n)
+	}
+}

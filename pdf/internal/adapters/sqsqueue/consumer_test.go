@@ -1,0 +1,215 @@
+package sqsqueue
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/domain"
+)
+
+// fast are consumer options for tests: short polls so that a stopped test
+// does not wait out a 20 s long poll.
+func fast(o ConsumerOptions) ConsumerOptions {
+	if o.WaitTime == 0 {
+		o.WaitTime = time.Second
+	}
+	return o
+}
+
+func TestPublishConsumeDelete(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, QueueOptions{})
+	want := sampleTask()
+	q.publish(t, want)
+
+	got := make(chan domain.Task, 1)
+	var deliveries []Delivery
+	h := &handlerFunc{task: func(_ context.Context, task domain.Task, d Delivery) error {
+		deliveries = append(deliveries, d)
+		got <- task
+		return nil
+	}}
+	log, logs := testLogger(t)
+	r := run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{})), h)
+
+	select {
+	case task := <-got:
+		if task.JobID != want.JobID || task.Profile != want.Profile || !task.RequestedAt.Equal(want.RequestedAt) {
+			t.Errorf("handler got %+v, want %+v", task, want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("handler not called")
+	}
+	q.waitEmpty(t, q.url, 5*time.Second)
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if len(deliveries) != 1 || deliveries[0].Attempt != 1 || deliveries[0].LastAttempt || deliveries[0].MessageID == "" {
+		t.Errorf("deliveries = %+v, want one first attempt", deliveries)
+	}
+	if strings.Contains(logs.String(), want.Profile.Email) {
+		t.Error("the log holds the message's personal data")
+	}
+}
+
+func TestSeedMessageWithoutJobID(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, QueueOptions{})
+	q.sendRaw(t, `{"id":"1b4e28ba-2fa1-11d2-883f-0016d3cca427","name":"Ann","surname":"Lee","email":"ann@example.com","date_of_birth":"1999-12-31"}`)
+
+	got := make(chan domain.Task, 1)
+	h := &handlerFunc{task: func(_ context.Context, task domain.Task, _ Delivery) error {
+		got <- task
+		return nil
+	}}
+	log, _ := testLogger(t)
+	run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{})), h)
+
+	select {
+	case task := <-got:
+		if task.JobID != "" || task.Profile.UserID != "1b4e28ba-2fa1-11d2-883f-0016d3cca427" || task.Profile.Surname != "Lee" {
+			t.Errorf("handler got %+v", task)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("handler not called")
+	}
+	q.waitEmpty(t, q.url, 5*time.Second)
+}
+
+func TestMalformedGoesToDLQAtOnce(t *testing.T) {
+	t.Parallel()
+	q := newQueue(t, QueueOptions{}) // 60 s visibility: a retry would be far too slow
+	const jobID = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	const secret = "malformed-secret@example.com"
+	q.sendRaw(t, `{"id":"1b4e28ba-2fa1-11d2-883f-0016d3cca427","name":"Ann","surname":"Lee","email":"`+secret+`","date_of_birth":"2001-02-30","job_id":"`+jobID+`"}`)
+	q.sendRaw(t, `not json at all `+secret)
+	good := sampleTask()
+	q.publish(t, good)
+
+	var handled atomic.Int32
+	h := &handlerFunc{task: func(_ context.Context, task domain.Task, _ Delivery) error {
+		if task.JobID == good.JobID {
+			handled.Add(1)
+		}
+		return nil
+	}}
+	log, logs := testLogger(t)
+	run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{})), h)
+
+	awstest.Eventually(t, 10*time.Second, "two dead letters", func() bool {
+		v, _ := q.counts(t, q.dlqURL)
+		return v == 2
+	})
+	q.waitEmpty(t, q.url, 5*time.Second)
+	if handled.Load() != 1 {
+		t.Errorf("good task handled %d times, want 1", handled.Load())
+	}
+	awstest.Eventually(t, 5*time.Second, "two HandleMalformed calls", func() bool { return len(h.malformedIDs()) == 2 })
+	ids := strings.Join(h.malformedIDs(), ",")
+	if ids != jobID+"," && ids != ","+jobID {
+		t.Errorf("HandleMalformed job ids = %q, want %q and \"\"", ids, jobID)
+	}
+	h.mu.Lock()
+	reasons := h.reasons
+	h.mu.Unlock()
+	for _, r := range reasons {
+		if !errors.Is(r, ErrMalformed) {
+			t.Errorf("reason %v is not ErrMalformed", r)
+		}
+	}
+
+	// The dead letters say why they are there.
+	out, err := q.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+		QueueUrl: aws.String(q.dlqURL), MaxNumberOfMessages: 10, MessageAttributeNames: []string{"All"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range out.Messages {
+		if r := aws.ToString(m.MessageAttributes[AttrMalformedReason].StringValue); !strings.Contains(r, "malformed") {
+			t.Errorf("dead letter reason attribute = %q", r)
+		}
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Error("the log holds the message's personal data")
+	}
+}
+
+func TestAlwaysFailingTaskIsDeadLettered(t *testing.T) {
+	t.Parallel()
+	// Three receives rather than the default five keep the test short.
+	const maxReceive = 3
+	q := newQueue(t, QueueOptions{MaxReceiveCount: maxReceive, VisibilityTimeout: time.Second})
+	q.publish(t, sampleTask())
+
+	var mu sync.Mutex
+	var seen []Delivery
+	h := &handlerFunc{task: func(_ context.Context, _ domain.Task, d Delivery) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, d)
+		return errors.New("renderer broke")
+	}}
+	log, _ := testLogger(t)
+	run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{
+		VisibilityTimeout: time.Second, MaxReceiveCount: maxReceive,
+	})), h)
+
+	awstest.Eventually(t, 20*time.Second, "the message in the DLQ", func() bool {
+		v, _ := q.counts(t, q.dlqURL)
+		return v == 1
+	})
+	q.waitEmpty(t, q.url, 5*time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != maxReceive {
+		t.Fatalf("handler saw %d deliveries, want %d: %+v", len(seen), maxReceive, seen)
+	}
+	for i, d := range seen {
+		if d.Attempt != i+1 || d.LastAttempt != (i+1 == maxReceive) {
+			t.Errorf("delivery %d = %+v", i+1, d)
+		}
+	}
+}
+
+func TestRedeliveryAfterFailure(t *testing.T) {
+	t.Parallel()
+	// The default 60 s visibility: only RetryDelay can bring it back in time.
+	q := newQueue(t, QueueOptions{})
+	q.publish(t, sampleTask())
+
+	var attempts []int
+	done := make(chan struct{})
+	h := &handlerFunc{task: func(_ context.Context, _ domain.Task, d Delivery) error {
+		attempts = append(attempts, d.Attempt)
+		if d.Attempt == 1 {
+			return errors.New("transient")
+		}
+		close(done)
+		return nil
+	}}
+	log, _ := testLogger(t)
+	r := run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{RetryDelay: time.Second})), h)
+
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no redelivery")
+	}
+	q.waitEmpty(t, q.url, 5*time.Second)
+	if err := r.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if len(attempts) != 2 || attempts[0] != 1 || attempts[1] != 2 {
+		t.Errorf("attempts = %v, want [1 2]", attempts)
+	}
+}

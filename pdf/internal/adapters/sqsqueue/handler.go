@@ -1,0 +1,82 @@
+package sqsqueue
+
+import (
+	"context"
+	"runtime"
+	"time"
+
+	"prana/pdf/internal/domain"
+)
+
+// Handler processes the tasks a Consumer receives.
+type Handler interface {
+	// HandleTask processes one task. A nil error deletes the message; an
+	// error leaves it to come back, until SQS moves it to the dead-letter
+	// queue after the last attempt. ctx is not cancelled by the consumer's
+	// shutdown, only when the drain timeout runs out.
+	HandleTask(ctx context.Context, t domain.Task, d Delivery) error
+	// HandleMalformed is told about a message that can never be processed,
+	// after it has been moved to the dead-letter queue. jobID is "" when
+	// none could be read from the body.
+	HandleMalformed(ctx context.Context, jobID string, reason error)
+}
+
+// Delivery describes one receipt of a message.
+type Delivery struct {
+	MessageID string
+	// Attempt counts deliveries, from 1 (SQS's ApproximateReceiveCount).
+	Attempt int
+	// LastAttempt is set when a failure now sends the message to the
+	// dead-letter queue, so the app can record the job as failed.
+	LastAttempt bool
+}
+
+// ConsumerOptions configure a Consumer. Zero values take the defaults.
+type ConsumerOptions struct {
+	Concurrency int // handlers at once; default 2 × runtime.NumCPU()
+	// WaitTime is the long poll, in whole seconds from 1 to 20; default 20 s.
+	WaitTime time.Duration
+	// VisibilityTimeout is asked for on every receive and renewed every
+	// half of it while a handler runs; default 60 s.
+	VisibilityTimeout time.Duration
+	// MaxReceiveCount must match the queue's redrive policy; default 5.
+	MaxReceiveCount int
+	DrainTimeout    time.Duration // default 30 s
+	// RetryDelay, when set, is how soon a failed message comes back;
+	// otherwise it comes back after the visibility timeout.
+	RetryDelay time.Duration
+	// DeadLetterURL is where malformed messages go; by default it is read
+	// from the queue's redrive policy.
+	DeadLetterURL string
+}
+
+const (
+	maxBatch            = 10 // SQS's limit per ReceiveMessage
+	defaultWaitTime     = 20 * time.Second
+	defaultDrainTimeout = 30 * time.Second
+	// drainGrace is how long Run still waits for handlers it has just
+	// cancelled at the end of the drain timeout.
+	drainGrace = 5 * time.Second
+)
+
+func (o ConsumerOptions) withDefaults() ConsumerOptions {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 2 * runtime.NumCPU()
+	}
+	if o.WaitTime <= 0 || o.WaitTime > defaultWaitTime {
+		o.WaitTime = defaultWaitTime
+	}
+	// SQS counts in whole seconds.
+	o.WaitTime = max(o.WaitTime.Truncate(time.Second), time.Second)
+	if o.VisibilityTimeout <= 0 {
+		o.VisibilityTimeout = DefaultVisibilityTimeout
+	}
+	o.VisibilityTimeout = max(o.VisibilityTimeout.Truncate(time.Second), time.Second)
+	if o.MaxReceiveCount <= 0 {
+		o.MaxReceiveCount = DefaultMaxReceiveCount
+	}
+	if o.DrainTimeout <= 0 {
+		o.DrainTimeout = defaultDrainTimeout
+	}
+	return o
+}

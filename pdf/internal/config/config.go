@@ -1,0 +1,108 @@
+// Package config reads the pdf service's and worker's settings from the
+// environment (and a .env file), using the seed's variable names.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"prana/shared/awsconfig"
+	"prana/shared/jwtverify"
+)
+
+// Config is every setting of the pdf service and its worker.
+type Config struct {
+	Addr     string `env:"PDF_ADDR" envDefault:":8002"`
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+
+	Algorithm   string `env:"ALGORITHM" envDefault:"EdDSA"`
+	SecretKey   string `env:"SECRET_KEY"`
+	AuthJWKSURL string `env:"AUTH_JWKS_URL" envDefault:"http://localhost:8001/.well-known/jwks.json"`
+	Issuer      string `env:"JWT_ISSUER"`
+	Audience    string `env:"JWT_AUDIENCE"`
+
+	AWSEndpointURL     string `env:"AWS_ENDPOINT_URL"`
+	AWSAccessKeyID     string `env:"AWS_ACCESS_KEY_ID"`
+	AWSSecretAccessKey string `env:"AWS_SECRET_ACCESS_KEY"`
+	AWSRegion          string `env:"AWS_DEFAULT_REGION" envDefault:"us-east-1"`
+	QueueName          string `env:"SQS_QUEUE_NAME" envDefault:"pdf-tasks"`
+	BucketName         string `env:"S3_BUCKET_NAME" envDefault:"user-pdfs"`
+	PublicURL          string `env:"S3_PUBLIC_URL"`
+
+	WorkerConcurrency  int           `env:"WORKER_CONCURRENCY"` // default 2 × CPUs
+	WorkerDrainTimeout time.Duration `env:"WORKER_DRAIN_TIMEOUT" envDefault:"30s"`
+	VisibilityTimeout  time.Duration `env:"SQS_VISIBILITY_TIMEOUT" envDefault:"60s"`
+	MaxReceiveCount    int           `env:"SQS_MAX_RECEIVE_COUNT" envDefault:"5"`
+	StartupTimeout     time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
+}
+
+// Load reads the environment and checks the result. Errors name the
+// setting at fault.
+func Load() (Config, error) {
+	var c Config
+	if err := env.Parse(&c); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	// Same defaults as the auth service: iss/aud only outside seed mode.
+	if c.Algorithm != "HS256" {
+		c.Issuer = orDefault(c.Issuer, "prana-auth")
+		c.Audience = orDefault(c.Audience, "prana")
+	}
+	return c, c.Validate()
+}
+
+// Validate checks settings that parse but make no sense.
+func (c Config) Validate() error {
+	var errs []error
+	switch c.Algorithm {
+	case "EdDSA":
+		if u, err := url.Parse(c.AuthJWKSURL); err != nil || u.Host == "" {
+			errs = append(errs, errors.New("AUTH_JWKS_URL: must be an absolute http(s) URL"))
+		}
+	case "HS256":
+		if len(c.SecretKey) < 16 {
+			errs = append(errs, errors.New("SECRET_KEY: ALGORITHM=HS256 needs a secret of at least 16 characters"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("ALGORITHM: %q is not supported (use EdDSA or HS256)", c.Algorithm))
+	}
+	if c.AWSEndpointURL != "" {
+		if u, err := url.Parse(c.AWSEndpointURL); err != nil || u.Host == "" {
+			errs = append(errs, errors.New("AWS_ENDPOINT_URL: must be an absolute URL such as http://localhost:4566"))
+		}
+	}
+	if c.QueueName == "" || c.BucketName == "" {
+		errs = append(errs, errors.New("SQS_QUEUE_NAME and S3_BUCKET_NAME: must not be empty"))
+	}
+	if c.WorkerConcurrency < 0 || c.MaxReceiveCount < 1 {
+		errs = append(errs, errors.New("WORKER_CONCURRENCY must not be negative and SQS_MAX_RECEIVE_COUNT must be at least 1"))
+	}
+	return errors.Join(errs...)
+}
+
+// AWS is the settings the AWS clients are built from.
+func (c Config) AWS() awsconfig.Settings {
+	return awsconfig.Settings{
+		EndpointURL: c.AWSEndpointURL, AccessKeyID: c.AWSAccessKeyID,
+		SecretAccessKey: c.AWSSecretAccessKey, Region: c.AWSRegion,
+	}
+}
+
+// Tokens is how access tokens are verified.
+func (c Config) Tokens() jwtverify.Config {
+	return jwtverify.Config{
+		Algorithm: c.Algorithm, Secret: []byte(c.SecretKey), JWKSURL: c.AuthJWKSURL,
+		Issuer: c.Issuer, Audience: c.Audience, Leeway: 30 * time.Second,
+	}
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
