@@ -113,11 +113,13 @@ func (c *Consumer) receive(ctx context.Context, n int) ([]types.Message, error) 
 	ctx, cancel := context.WithTimeout(ctx, c.opts.WaitTime+callTimeout)
 	defer cancel()
 	out, err := c.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-		QueueUrl:                    aws.String(c.queueURL),
-		MaxNumberOfMessages:         int32(n),
-		WaitTimeSeconds:             int32(c.opts.WaitTime / time.Second),
-		VisibilityTimeout:           int32(c.opts.VisibilityTimeout / time.Second),
-		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameApproximateReceiveCount},
+		QueueUrl:            aws.String(c.queueURL),
+		MaxNumberOfMessages: int32(n),
+		WaitTimeSeconds:     int32(c.opts.WaitTime / time.Second),
+		VisibilityTimeout:   int32(c.opts.VisibilityTimeout / time.Second),
+		MessageSystemAttributeNames: []types.MessageSystemAttributeName{
+			types.MessageSystemAttributeNameApproximateReceiveCount, types.MessageSystemAttributeNameSentTimestamp,
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqsqueue: receive: %w", err)

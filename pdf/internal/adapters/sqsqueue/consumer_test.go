@@ -64,6 +64,7 @@ func TestPublishConsumeDelete(t *testing.T) {
 func TestSeedMessageWithoutJobID(t *testing.T) {
 	t.Parallel()
 	q := newQueue(t, QueueOptions{})
+	sent := time.Now()
 	q.sendRaw(t, `{"id":"1b4e28ba-2fa1-11d2-883f-0016d3cca427","name":"Ann","surname":"Lee","email":"ann@example.com","date_of_birth":"1999-12-31"}`)
 
 	got := make(chan domain.Task, 1)
@@ -78,6 +79,11 @@ func TestSeedMessageWithoutJobID(t *testing.T) {
 	case task := <-got:
 		if task.JobID != "" || task.Profile.UserID != "1b4e28ba-2fa1-11d2-883f-0016d3cca427" || task.Profile.Surname != "Lee" {
 			t.Errorf("handler got %+v", task)
+		}
+		// The send time stands in for the missing request time, so that a
+		// redelivery renders the same document.
+		if d := task.RequestedAt.Sub(sent); d < -5*time.Second || d > 5*time.Second {
+			t.Errorf("RequestedAt %v, want the send time (about %v)", task.RequestedAt, sent)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("handler not called")

@@ -33,6 +33,11 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 		c.rejectMalformed(ctx, h, m, log, err)
 		return
 	}
+	if task.RequestedAt.IsZero() {
+		// Seed messages carry no request time; the send time stands in, so a
+		// redelivered seed message still renders the same bytes.
+		task.RequestedAt = sentAt(m)
+	}
 	log = log.With("job_id", task.JobID)
 
 	if err := c.handle(ctx, h, task, d, aws.ToString(m.ReceiptHandle), log); err != nil {
@@ -47,6 +52,15 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 	if err := c.delete(ctx, aws.ToString(m.ReceiptHandle)); err != nil {
 		log.Error("task done but its message not deleted; it will run again", "err", err)
 	}
+}
+
+// sentAt is when SQS accepted m (zero when the attribute is absent).
+func sentAt(m types.Message) time.Time {
+	ms, err := strconv.ParseInt(m.Attributes[string(types.MessageSystemAttributeNameSentTimestamp)], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
 }
 
 // delivery reads the attempt number SQS counted for m.
