@@ -33,6 +33,10 @@ fuzz: ## Fuzz the signup/login body path briefly (FUZZTIME=30s to go longer).
 bench: ## Run the Go benchmarks.
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
+.PHONY: loadtest
+loadtest: ## Load-test a running stack with wrk (start `make run` first).
+	scripts/loadtest
+
 .PHONY: generate
 generate: ## Regenerate the OpenAPI and sqlc code (committed).
 	rm -rf $(MIGRATIONS_COPY) && mkdir -p $(MIGRATIONS_COPY) && cp sql/migrations/*.sql $(MIGRATIONS_COPY)/

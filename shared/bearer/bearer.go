@@ -68,6 +68,24 @@ func (a *Authenticator) Authenticate(ctx context.Context, w http.ResponseWriter,
 	return context.WithValue(ctx, ctxKey{}, claims), true
 }
 
+// Middleware is the Authenticator as a strict-server middleware. It is
+// generic over the handler type because each service's generated code
+// declares its own; convert the result to the generated middleware type.
+func Middleware[F ~func(context.Context, http.ResponseWriter, *http.Request, any) (any, error)](a *Authenticator) func(F, string) F {
+	return func(next F, operationID string) F {
+		if !a.Secured(operationID) {
+			return next
+		}
+		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
+			ctx, ok := a.Authenticate(ctx, w, r)
+			if !ok {
+				return nil, nil
+			}
+			return next(ctx, w, r, req)
+		}
+	}
+}
+
 func tokenFrom(header string) (string, bool) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
 	token = strings.TrimSpace(token)

@@ -7,43 +7,29 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"prana/auth/internal/adapters/postgres"
 	"prana/auth/internal/config"
-	"prana/shared/envfile"
-	"prana/shared/logging"
+	"prana/shared/cmdmain"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := envfile.Load(".env"); err != nil {
-		fmt.Fprintln(os.Stderr, "auth:", err)
-		os.Exit(2)
-	}
-	cfg, err := config.Load()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "auth: bad configuration:\n", err)
-		os.Exit(2)
-	}
-	log := logging.New(os.Stderr, cfg.LogLevel, "auth")
+	cmdmain.Run("auth", config.Load, func(c config.Config) string { return c.LogLevel }, command)
+}
+
+// command runs the subcommand named on the command line.
+func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	cmd := "serve"
 	if len(os.Args) > 1 {
 		cmd = os.Args[1]
 	}
 	switch cmd {
 	case "serve":
-		err = run(ctx, cfg, log, nil)
+		return run(ctx, cfg, log, nil)
 	case "migrate":
-		err = migrate(ctx, cfg, log)
+		return migrate(ctx, cfg, log)
 	default:
-		err = fmt.Errorf("unknown command %q (use serve or migrate)", cmd)
-	}
-	if err != nil {
-		log.Error("auth stopped", "err", err)
-		os.Exit(1)
+		return fmt.Errorf("unknown command %q (use serve or migrate)", cmd)
 	}
 }
 

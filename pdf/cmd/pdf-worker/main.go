@@ -5,12 +5,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
-	"os/signal"
 	"runtime"
-	"syscall"
 
 	"github.com/google/uuid"
 
@@ -20,27 +16,11 @@ import (
 	"prana/pdf/internal/awsstack"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
-	"prana/shared/envfile"
-	"prana/shared/logging"
+	"prana/shared/cmdmain"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := envfile.Load(".env"); err != nil {
-		fmt.Fprintln(os.Stderr, "pdf-worker:", err)
-		os.Exit(2)
-	}
-	cfg, err := config.Load()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "pdf-worker: bad configuration:\n", err)
-		os.Exit(2)
-	}
-	log := logging.New(os.Stderr, cfg.LogLevel, "pdf-worker")
-	if err := run(ctx, cfg, log); err != nil {
-		log.Error("pdf-worker stopped", "err", err)
-		os.Exit(1)
-	}
+	cmdmain.Run("pdf-worker", config.Load, func(c config.Config) string { return c.LogLevel }, run)
 }
 
 // run wires the worker and consumes until ctx is done and the drain ends.

@@ -41,7 +41,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 
 	auth := bearer.New(spec, d.Verifier)
 	srv := &Server{svc: d.Service, keys: d.Keys, ready: d.Ready}
-	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{authenticate(auth)}, StrictHTTPServerOptions{
+	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
 		ResponseErrorHandlerFunc: responseError(d.Log),
 	})
@@ -53,23 +53,6 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	return r, nil
-}
-
-// authenticate adapts the shared bearer check to this package's generated
-// middleware type.
-func authenticate(a *bearer.Authenticator) StrictMiddlewareFunc {
-	return func(next StrictHandlerFunc, op string) StrictHandlerFunc {
-		if !a.Secured(op) {
-			return next
-		}
-		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
-			ctx, ok := a.Authenticate(ctx, w, r)
-			if !ok {
-				return nil, nil
-			}
-			return next(ctx, w, r, req)
-		}
-	}
 }
 
 type clientIPKey struct{}

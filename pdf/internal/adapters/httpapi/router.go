@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -32,7 +31,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	}
 	r := httpmw.NewRouter(d.Log, d.Registry, httpmw.CORS)
 	strict := NewStrictHandlerWithOptions(&Server{svc: d.Service, ready: d.Ready},
-		[]StrictMiddlewareFunc{authenticate(bearer.New(spec, d.Verifier))},
+		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](bearer.New(spec, d.Verifier)))},
 		StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
 			ResponseErrorHandlerFunc: responseError(d.Log),
@@ -42,21 +41,4 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	return r, nil
-}
-
-// authenticate adapts the shared bearer check to this package's generated
-// middleware type.
-func authenticate(a *bearer.Authenticator) StrictMiddlewareFunc {
-	return func(next StrictHandlerFunc, op string) StrictHandlerFunc {
-		if !a.Secured(op) {
-			return next
-		}
-		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
-			ctx, ok := a.Authenticate(ctx, w, r)
-			if !ok {
-				return nil, nil
-			}
-			return next(ctx, w, r, req)
-		}
-	}
 }
