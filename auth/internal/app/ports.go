@@ -51,6 +51,10 @@ type RateLimiter interface {
 // later. The HTTP layer answers 503 with Retry-After.
 var ErrBusy = errors.New("service busy")
 
+// ErrUnavailable means a dependency (the database) cannot be reached. The
+// HTTP layer answers 503 with Retry-After; nothing was changed.
+var ErrUnavailable = errors.New("dependency unavailable")
+
 // RateLimitedError means a client made too many attempts.
 type RateLimitedError struct {
 	RetryAfter time.Duration

@@ -62,8 +62,8 @@ func problemFor(err error) *problem.Problem {
 		p := problem.New(http.StatusServiceUnavailable, "busy", "The service is busy. Try again shortly.")
 		p.RetryAfter = busyRetry
 		return p
-	case errors.Is(err, context.DeadlineExceeded):
-		p := problem.New(http.StatusServiceUnavailable, "timeout", "A dependency did not answer in time. Try again shortly.")
+	case errors.Is(err, app.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		p := problem.New(http.StatusServiceUnavailable, "unavailable", "The database is unreachable right now. Try again shortly.")
 		p.RetryAfter = busyRetry
 		return p
 	}

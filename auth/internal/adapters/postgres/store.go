@@ -50,7 +50,7 @@ func (s *Store) CreateUser(ctx context.Context, u domain.NewUser) (domain.User, 
 		return domain.User{}, domain.ErrEmailTaken
 	}
 	if err != nil {
-		return domain.User{}, fmt.Errorf("create user: %w", err)
+		return domain.User{}, wrap("create user", err)
 	}
 	return userFromCreated(row), nil
 }
@@ -62,7 +62,7 @@ func (s *Store) CredentialsByEmail(ctx context.Context, email string) (domain.Cr
 		return domain.Credentials{}, domain.ErrUserNotFound
 	}
 	if err != nil {
-		return domain.Credentials{}, fmt.Errorf("user by email: %w", err)
+		return domain.Credentials{}, wrap("user by email", err)
 	}
 	return credentialsFromRow(row), nil
 }
@@ -78,7 +78,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (domain.User, error) {
 		return domain.User{}, domain.ErrUserNotFound
 	}
 	if err != nil {
-		return domain.User{}, fmt.Errorf("user by id: %w", err)
+		return domain.User{}, wrap("user by id", err)
 	}
 	return credentialsFromRow(row).User, nil
 }
@@ -90,7 +90,7 @@ func (s *Store) ReplacePasswordHash(ctx context.Context, id, oldHash, newHash st
 		return fmt.Errorf("replace hash: id: %w", err)
 	}
 	if _, err := s.q.ReplacePasswordHash(ctx, sqlcdb.ReplacePasswordHashParams{ID: uid, OldHash: oldHash, NewHash: newHash}); err != nil {
-		return fmt.Errorf("replace hash: %w", err)
+		return wrap("replace hash", err)
 	}
 	return nil
 }
@@ -98,6 +98,18 @@ func (s *Store) ReplacePasswordHash(ctx context.Context, id, oldHash, newHash st
 // Ping reports whether the database answers (readiness).
 func (s *Store) Ping(ctx context.Context) error {
 	return s.pool.Ping(ctx)
+}
+
+// wrap names the operation and classifies err: an error PostgreSQL itself
+// answered is a bug or a constraint (500); anything else means the
+// database could not be reached or did not answer in time, which the
+// client may retry (503).
+func wrap(op string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w: %w", op, app.ErrUnavailable, err)
 }
 
 var _ app.UserRepository = (*Store)(nil)
