@@ -2,6 +2,10 @@ package httpmw
 
 import "net/http"
 
+// ExposedHeaders are the response headers a browser app on another origin
+// may read.
+const ExposedHeaders = "Content-Disposition, ETag, Location, Retry-After, X-Request-ID"
+
 // CORS lets browser apps on other origins call the API, as the seed did.
 // Tokens travel in the Authorization header, never in cookies, so any
 // origin may be allowed; the download's Content-Disposition is exposed so
@@ -11,7 +15,7 @@ func CORS(next http.Handler) http.Handler {
 		h := w.Header()
 		if r.Header.Get("Origin") != "" {
 			h.Set("Access-Control-Allow-Origin", "*")
-			h.Set("Access-Control-Expose-Headers", "Content-Disposition, ETag, Location, Retry-After, X-Request-ID")
+			h.Set("Access-Control-Expose-Headers", ExposedHeaders)
 		}
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")

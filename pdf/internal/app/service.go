@@ -79,7 +79,9 @@ func (s *Service) RequestUpload(ctx context.Context, p domain.Profile) (domain.J
 		return domain.Job{}, fmt.Errorf("record job: %w: %w", ErrUnavailable, err)
 	}
 	if err := s.p.Queue.Publish(ctx, domain.Task{JobID: job.ID, Profile: p, RequestedAt: now}); err != nil {
-		s.setState(ctx, job, domain.JobFailed, "the job could not be queued")
+		// Not ctx: a caller who hung up (cancelling it) must not leave a
+		// record saying queued for a job nothing will process.
+		s.setState(context.WithoutCancel(ctx), job, domain.JobFailed, "the job could not be queued")
 		return domain.Job{}, fmt.Errorf("queue job: %w: %w", ErrUnavailable, err)
 	}
 	return job, nil

@@ -16,6 +16,7 @@ import (
 	"prana/pdf/internal/domain"
 	"prana/shared/bearer"
 	"prana/shared/health"
+	"prana/shared/httpmw"
 )
 
 // Server implements StrictServerInterface.
@@ -42,7 +43,8 @@ func (s *Server) DownloadPdf(ctx context.Context, req DownloadPdfRequestObject) 
 		return nil, err
 	}
 	disposition := fmt.Sprintf("attachment; filename=%q", p.FileName())
-	expose, cache := "Content-Disposition, ETag", "private, no-cache"
+	// Sent even without Origin, as the seed did.
+	expose, cache := httpmw.ExposedHeaders, "private, no-cache"
 	return DownloadPdf200ApplicationpdfResponse{
 		Body:          bytes.NewReader(doc),
 		ContentLength: int64(len(doc)),

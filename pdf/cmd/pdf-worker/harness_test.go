@@ -1,0 +1,303 @@
+package main
+
+// The worker tests run the real wiring, run(), against the in-process S3+SQS
+// emulator, each on a queue and a bucket of its own. The test looks at the
+// queue and the bucket through its own awsstack.Stack, straight to the
+// emulator. Where a test needs to watch or slow the worker's uploads, the
+// worker talks to the emulator through gate, a reverse proxy.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/caarlos0/env/v11"
+	"github.com/google/uuid"
+
+	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/adapters/sqsqueue"
+	"prana/pdf/internal/awsstack"
+	"prana/pdf/internal/config"
+	"prana/pdf/internal/domain"
+	"prana/shared/logging"
+)
+
+// worker is one running pdf-worker and the test's view of its queue and
+// bucket.
+type worker struct {
+	cfg   config.Config
+	stack *awsstack.Stack // the test's own clients, straight to the emulator
+	s3    *s3.Client
+	stop  func() (time.Duration, error) // cancels run: how long it took to return, and its error
+}
+
+// startWorker runs the worker with a short visibility timeout on a fresh
+// queue and bucket; edit adjusts its config (e.g. to go through a gate).
+func startWorker(t *testing.T, edit ...func(*config.Config)) *worker {
+	t.Helper()
+	endpoint := awstest.Start(t)
+	var cfg config.Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: map[string]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg.LogLevel = "debug"
+	cfg.AWSEndpointURL, cfg.AWSAccessKeyID, cfg.AWSSecretAccessKey, cfg.AWSRegion = endpoint, "test", "test", "us-east-1"
+	cfg.QueueName = "pdf-tasks-" + uuid.NewString()
+	cfg.BucketName = "user-pdfs-" + uuid.NewString()[:18]
+	cfg.VisibilityTimeout, cfg.WorkerDrainTimeout, cfg.StartupTimeout = 2*time.Second, 5*time.Second, 3*time.Second
+	cfg.WorkerConcurrency = 2
+
+	// The test's view is set up first, so tasks can be sent before the
+	// worker is up; both ends create the same queues and bucket.
+	stack, err := awsstack.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &worker{stack: stack, s3: awstest.S3(t, endpoint)}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	w.cfg = cfg
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, logging.New(t.Output(), cfg.LogLevel, "pdf-worker")) }()
+	var once sync.Once
+	var runErr error
+	var took time.Duration
+	w.stop = func() (time.Duration, error) {
+		once.Do(func() {
+			start := time.Now()
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(cfg.WorkerDrainTimeout + 15*time.Second):
+				runErr = errors.New("run did not return after cancellation")
+			}
+			took = time.Since(start)
+		})
+		return took, runErr
+	}
+	t.Cleanup(func() {
+		if _, err := w.stop(); err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	return w
+}
+
+// queuedTask is an upload task for a new user whose job the API has
+// recorded as queued.
+func (w *worker) queuedTask(t *testing.T, name string) domain.Task {
+	t.Helper()
+	p := domain.Profile{
+		UserID: uuid.NewString(), Name: name, Surname: "Петренко", Email: "ivan@example.com",
+		DateOfBirth: time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC),
+	}
+	requested := time.Now().UTC().Add(-time.Second)
+	job := domain.Job{
+		ID: uuid.Must(uuid.NewV7()).String(), UserID: p.UserID, Status: domain.JobQueued,
+		URL: w.stack.Store.PublicURL(p.ObjectKey()), UpdatedAt: requested,
+	}
+	if err := w.stack.Store.SaveJob(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	return domain.Task{JobID: job.ID, Profile: p, RequestedAt: requested}
+}
+
+func (w *worker) publish(t *testing.T, task domain.Task) {
+	t.Helper()
+	if err := sqsqueue.NewPublisher(w.stack.SQS, w.stack.QueueURL, sqsqueue.PublisherOptions{}).Publish(context.Background(), task); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *worker) sendRaw(t *testing.T, body string) {
+	t.Helper()
+	if _, err := w.stack.SQS.SendMessage(context.Background(), &sqs.SendMessageInput{
+		QueueUrl: aws.String(w.stack.QueueURL), MessageBody: aws.String(body),
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// object reads a stored object; ok is false while it does not exist.
+func (w *worker) object(t *testing.T, key string) (body []byte, contentType string, ok bool) {
+	t.Helper()
+	out, err := w.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(w.cfg.BucketName), Key: aws.String(key)})
+	if err != nil {
+		return nil, "", false
+	}
+	defer out.Body.Close()
+	body, err = io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body, aws.ToString(out.ContentType), true
+}
+
+// waitObject waits for key to be stored and returns it.
+func (w *worker) waitObject(t *testing.T, key string) []byte {
+	t.Helper()
+	var body []byte
+	awstest.Eventually(t, 15*time.Second, key+" stored", func() bool {
+		var ok bool
+		body, _, ok = w.object(t, key)
+		return ok
+	})
+	return body
+}
+
+// job reads a job record.
+func (w *worker) job(t *testing.T, id string) domain.Job {
+	t.Helper()
+	j, err := w.stack.Store.Job(context.Background(), id)
+	if err != nil {
+		t.Fatalf("job %s: %v", id, err)
+	}
+	return j
+}
+
+// waitJob waits until cond holds for the job's record.
+func (w *worker) waitJob(t *testing.T, id, what string, cond func(domain.Job) bool) domain.Job {
+	t.Helper()
+	var j domain.Job
+	awstest.Eventually(t, 15*time.Second, "job "+what, func() bool {
+		j = w.job(t, id)
+		return cond(j)
+	})
+	return j
+}
+
+// counts returns the messages waiting and in flight on the queue (suffix
+// "" or "-dlq").
+func (w *worker) counts(t *testing.T, suffix string) (visible, inFlight int) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := w.stack.SQS.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(w.cfg.QueueName + suffix)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := w.stack.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
+		QueueUrl: u.QueueUrl,
+		AttributeNames: []types.QueueAttributeName{
+			types.QueueAttributeNameApproximateNumberOfMessages,
+			types.QueueAttributeNameApproximateNumberOfMessagesNotVisible,
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visible, _ = strconv.Atoi(out.Attributes[string(types.QueueAttributeNameApproximateNumberOfMessages)])
+	inFlight, _ = strconv.Atoi(out.Attributes[string(types.QueueAttributeNameApproximateNumberOfMessagesNotVisible)])
+	return visible, inFlight
+}
+
+// gate is a reverse proxy to the emulator that holds every upload of a
+// profile PDF for delay before passing it on, and counts them.
+type gate struct {
+	url     string
+	delay   time.Duration
+	started chan string // the key of each upload as it arrives
+
+	mu      sync.Mutex
+	running int
+	peak    int
+	puts    map[string]int
+}
+
+// newGate starts a gate in front of the emulator; route the worker through
+// it with its via method as a config edit.
+func newGate(t *testing.T, delay time.Duration) *gate {
+	t.Helper()
+	target, err := url.Parse(awstest.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gate{delay: delay, started: make(chan string, 100), puts: map[string]int{}}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	// A long poll cancelled at shutdown is "context canceled": expected.
+	proxy.ErrorLog = log.New(io.Discard, "", 0)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		key := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+		if r.Method == http.MethodPut && strings.HasPrefix(key, "profile_") {
+			g.enter(key)
+			defer g.leave()
+			select {
+			case <-time.After(g.delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	g.url = srv.URL
+	return g
+}
+
+// via routes a worker's AWS calls through the gate.
+func (g *gate) via(c *config.Config) { c.AWSEndpointURL = g.url }
+
+func (g *gate) enter(key string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.running++
+	g.peak = max(g.peak, g.running)
+	g.puts[key]++
+	select {
+	case g.started <- key:
+	default:
+	}
+}
+
+func (g *gate) leave() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.running--
+}
+
+// stats are the most uploads seen at once and the uploads of key.
+func (g *gate) stats(key string) (peak, puts int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.peak, g.puts[key]
+}
+
+// pdfText is what pdftotext extracts from doc.
+func pdfText(t *testing.T, doc []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatalf("pdftotext not found (%v): apt-get install poppler-utils", err)
+	}
+	path := filepath.Join(t.TempDir(), "profile.pdf")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command("pdftotext", "-enc", "UTF-8", path, "-")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pdftotext: %v: %s", err, stderr.String())
+	}
+	return stdout.String()
+}

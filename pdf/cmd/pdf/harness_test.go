@@ -1,0 +1,244 @@
+package main
+
+// The HTTP tests run the real wiring, run(), against the in-process S3+SQS
+// emulator (one per test binary; each service gets its own queue and
+// bucket) and talk to it through the generated client. Every response
+// passes through validatingTransport (spec_test.go), which checks it
+// against api/pdf.yaml.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/caarlos0/env/v11"
+	"github.com/google/uuid"
+
+	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/config"
+	"prana/pdf/pdfclient"
+	"prana/shared/logging"
+)
+
+func TestMain(m *testing.M) {
+	defineFormats()
+	os.Exit(m.Run())
+}
+
+// service is one running pdf service.
+type service struct {
+	cfg      config.Config
+	endpoint string // the emulator's
+	base     string
+	client   *pdfclient.ClientWithResponses
+	// http is a plain client with the same validating transport, for
+	// requests the generated client cannot make.
+	http *http.Client
+	sqs  *sqs.Client
+	logs *syncBuffer
+}
+
+// testConfig is the default configuration (as with an empty environment)
+// on the emulator, with a queue and a bucket of the test's own.
+func testConfig(t *testing.T) config.Config {
+	t.Helper()
+	var cfg config.Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: map[string]string{}}); err != nil {
+		t.Fatalf("default config: %v", err)
+	}
+	endpoint := awstest.Start(t)
+	cfg.Addr = "127.0.0.1:0"
+	cfg.LogLevel = "debug"
+	cfg.AWSEndpointURL, cfg.AWSAccessKeyID, cfg.AWSSecretAccessKey, cfg.AWSRegion = endpoint, "test", "test", "us-east-1"
+	cfg.QueueName = "pdf-tasks-" + uuid.NewString()
+	cfg.BucketName = "user-pdfs-" + uuid.NewString()[:18]
+	cfg.StartupTimeout = 3 * time.Second
+	return cfg
+}
+
+// eddsa configures the service to trust iss, as it trusts the auth service.
+func (iss *issuer) configure(c *config.Config) {
+	c.Algorithm, c.AuthJWKSURL = "EdDSA", iss.jwksURL
+	c.Issuer, c.Audience = "prana-auth", "prana"
+}
+
+// hs256 configures seed mode: HS256 with a shared secret, no iss/aud.
+func hs256(secret string) func(*config.Config) {
+	return func(c *config.Config) {
+		c.Algorithm, c.SecretKey, c.Issuer, c.Audience = "HS256", secret, "", ""
+	}
+}
+
+// newService starts a service with the test config adjusted by edit; it
+// runs until the test ends.
+func newService(t *testing.T, edit ...func(*config.Config)) *service {
+	t.Helper()
+	cfg := testConfig(t)
+	for _, e := range edit {
+		e(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("test config is invalid: %v", err)
+	}
+	s := &service{cfg: cfg, endpoint: cfg.AWSEndpointURL, logs: &syncBuffer{}}
+	addr, stop, err := launch(cfg, s.logs)
+	if err != nil {
+		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("run returned %v", err)
+		}
+		checkLogsHoldNoTokens(t, s.logs.String())
+	})
+	s.base = "http://" + addr.String()
+	s.http = &http.Client{Transport: newValidatingTransport(t), Timeout: 30 * time.Second}
+	c, err := pdfclient.NewClientWithResponses(s.base, pdfclient.WithHTTPClient(s.http))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.client = c
+	s.sqs = awstest.SQS(t, s.endpoint)
+	return s
+}
+
+// launch calls run in the background and waits until it listens. stop
+// cancels it and waits for it to return; it may be called more than once.
+func launch(cfg config.Config, logs io.Writer) (net.Addr, func() error, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	log := logging.New(logs, cfg.LogLevel, "pdf")
+	go func() { done <- run(ctx, cfg, log, func(a net.Addr) { ready <- a }) }()
+	select {
+	case addr := <-ready:
+		var once sync.Once
+		var runErr error
+		stop := func() error {
+			once.Do(func() {
+				cancel()
+				select {
+				case runErr = <-done:
+				case <-time.After(20 * time.Second):
+					runErr = fmt.Errorf("run did not return within 20s of cancellation")
+				}
+			})
+			return runErr
+		}
+		return addr, stop, nil
+	case err := <-done:
+		cancel()
+		if err == nil {
+			err = fmt.Errorf("run returned before it was ready")
+		}
+		return nil, nil, err
+	case <-time.After(30 * time.Second):
+		cancel()
+		return nil, nil, fmt.Errorf("not ready within 30s")
+	}
+}
+
+// bearer is a request editor that sets the Authorization header ("" sends
+// none).
+func bearer(authorization string) pdfclient.RequestEditorFn {
+	return func(_ context.Context, r *http.Request) error {
+		if authorization != "" {
+			r.Header.Set("Authorization", authorization)
+		}
+		return nil
+	}
+}
+
+// do sends a raw request through the validating client and reads the body.
+func (s *service) do(t *testing.T, method, path string, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	return resp, data
+}
+
+// queueURL is the URL of the service's task queue (suffix "" or "-dlq").
+func (s *service) queueURL(t *testing.T, suffix string) string {
+	t.Helper()
+	out, err := s.sqs.GetQueueUrl(context.Background(), &sqs.GetQueueUrlInput{QueueName: aws.String(s.cfg.QueueName + suffix)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.QueueUrl)
+}
+
+// checkLogsHoldNoTokens fails when a token reached the logs.
+func checkLogsHoldNoTokens(t *testing.T, logs string) {
+	t.Helper()
+	if !strings.Contains(logs, `"msg":"request"`) {
+		t.Errorf("no access log lines: the token check below would prove nothing")
+	}
+	if i := strings.Index(logs, "eyJ"); i >= 0 {
+		start := strings.LastIndexByte(logs[:i], '\n') + 1
+		end := i + strings.IndexByte(logs[i:]+"\n", '\n')
+		t.Errorf("a log line holds a token:\n%s", logs[start:end])
+	}
+}
+
+// pdfText is what pdftotext extracts from doc.
+func pdfText(t *testing.T, doc []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatalf("pdftotext not found (%v): apt-get install poppler-utils", err)
+	}
+	path := filepath.Join(t.TempDir(), "profile.pdf")
+	if err := os.WriteFile(path, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command("pdftotext", "-enc", "UTF-8", path, "-")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("pdftotext: %v: %s", err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// syncBuffer collects log output written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
