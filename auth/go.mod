@@ -29,4 +29,7 @@ require (
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
+	prana/shared v0.0.0
 )
+
+replace prana/shared => ../shared

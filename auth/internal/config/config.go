@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caarlos0/env/v11"
+	"prana/shared/envconfig"
 )
 
 // Config is every setting of the auth service.
@@ -49,9 +49,9 @@ type Config struct {
 // Load reads the environment and checks the result. Errors name the
 // setting at fault.
 func Load() (Config, error) {
-	var c Config
-	if err := env.Parse(&c); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+	c, err := envconfig.Parse[Config]()
+	if err != nil {
+		return Config{}, err
 	}
 	c.Algorithm = strings.TrimSpace(c.Algorithm)
 	// In HS256 (seed) mode iss/aud stay off unless set: seed tokens carry

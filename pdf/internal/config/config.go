@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/caarlos0/env/v11"
-
 	"prana/shared/awsconfig"
 	"prana/shared/jwtverify"
+
+	"prana/shared/envconfig"
 )
 
 // Config is every setting of the pdf service and its worker.
@@ -43,9 +43,9 @@ type Config struct {
 // Load reads the environment and checks the result. Errors name the
 // setting at fault.
 func Load() (Config, error) {
-	var c Config
-	if err := env.Parse(&c); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+	c, err := envconfig.Parse[Config]()
+	if err != nil {
+		return Config{}, err
 	}
 	// Same defaults as the auth service: iss/aud only outside seed mode.
 	if c.Algorithm != "HS256" {

@@ -1,0 +1,63 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDatabaseURLWinsOverSeedVariables(t *testing.T) {
+	t.Setenv("POSTGRES_USER", "example_user")
+	t.Setenv("POSTGRES_PASSWORD", "p@ss word")
+	t.Setenv("POSTGRES_DB", "example_db")
+	t.Setenv("POSTGRES_HOST", "db")
+	t.Setenv("POSTGRES_PORT", "5433")
+	t.Setenv("DATABASE_URL", "")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.PostgresURL(), "postgres://example_user:p%40ss%20word@db:5433/example_db"; got != want {
+		t.Fatalf("PostgresURL %q, want %q", got, want)
+	}
+	t.Setenv("DATABASE_URL", "postgres://u@h:1/d")
+	c, _ = Load()
+	if c.PostgresURL() != "postgres://u@h:1/d" {
+		t.Fatalf("DATABASE_URL did not win: %q", c.PostgresURL())
+	}
+}
+
+func TestBadSettingsAreNamed(t *testing.T) {
+	cases := map[string]map[string]string{
+		"ALGORITHM":                   {"ALGORITHM": "none"},
+		"SECRET_KEY":                  {"ALGORITHM": "HS256", "SECRET_KEY": ""},
+		"ACCESS_TOKEN_EXPIRE_MINUTES": {"ACCESS_TOKEN_EXPIRE_MINUTES": "0"},
+		"DATABASE_URL":                {"DATABASE_URL": "mysql://x"},
+		"ARGON2_MEMORY_KIB":           {"ARGON2_MEMORY_KIB": "1024"},
+		"POSTGRES_PORT":               {"POSTGRES_PORT": "five"},
+		"AUTO_MIGRATE":                {"AUTO_MIGRATE": "perhaps"},
+	}
+	for name, env := range cases {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			_, err := Load()
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("error %v does not name %s", err, name)
+			}
+		})
+	}
+}
+
+func TestTokenDefaults(t *testing.T) {
+	t.Setenv("ALGORITHM", "")
+	t.Setenv("JWT_ISSUER", "")
+	t.Setenv("JWT_AUDIENCE", "")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Algorithm != "EdDSA" || c.Issuer != "prana-auth" || c.Audience != "prana" || c.TokenTTL().Minutes() != 60 {
+		t.Fatalf("defaults %+v", c)
+	}
+}

@@ -1,0 +1,55 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultsMatchTheSeed(t *testing.T) {
+	for _, k := range []string{"PDF_ADDR", "ALGORITHM", "AUTH_JWKS_URL", "SQS_QUEUE_NAME", "S3_BUCKET_NAME", "AWS_ENDPOINT_URL", "JWT_ISSUER", "JWT_AUDIENCE"} {
+		t.Setenv(k, "")
+	}
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8002" || c.QueueName != "pdf-tasks" || c.BucketName != "user-pdfs" || c.Issuer != "prana-auth" || c.Audience != "prana" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestBadSettingsAreNamed(t *testing.T) {
+	cases := map[string]struct{ env map[string]string }{
+		"ALGORITHM":             {map[string]string{"ALGORITHM": "RS256"}},
+		"SECRET_KEY":            {map[string]string{"ALGORITHM": "HS256", "SECRET_KEY": "short"}},
+		"AWS_ENDPOINT_URL":      {map[string]string{"AWS_ENDPOINT_URL": "localhost"}},
+		"AUTH_JWKS_URL":         {map[string]string{"AUTH_JWKS_URL": "/relative"}},
+		"WORKER_CONCURRENCY":    {map[string]string{"WORKER_CONCURRENCY": "many"}},
+		"SQS_MAX_RECEIVE_COUNT": {map[string]string{"SQS_MAX_RECEIVE_COUNT": "0"}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			_, err := Load()
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("error %v does not name %s", err, name)
+			}
+		})
+	}
+}
+
+func TestSeedModeHasNoIssuerOrAudience(t *testing.T) {
+	t.Setenv("ALGORITHM", "HS256")
+	t.Setenv("SECRET_KEY", "example_secret_key_hex_string")
+	t.Setenv("JWT_ISSUER", "")
+	t.Setenv("JWT_AUDIENCE", "")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Issuer != "" || c.Audience != "" {
+		t.Fatalf("HS256 mode defaults iss/aud to %q/%q; seed tokens carry none", c.Issuer, c.Audience)
+	}
+}
