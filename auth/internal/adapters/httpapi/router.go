@@ -37,7 +37,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load spec: %w", err)
 	}
-	r := httpmw.NewRouter(d.Log, d.Registry, withClientIP, httpmw.JSONBody(MaxBody))
+	r := httpmw.NewRouter(d.Log, d.Registry, withClientIP)
 
 	auth := bearer.New(spec, d.Verifier)
 	srv := &Server{svc: d.Service, keys: d.Keys, ready: d.Ready}
@@ -48,6 +48,9 @@ func NewHandler(d Deps) (http.Handler, error) {
 	HandlerWithOptions(strict, ChiServerOptions{
 		BaseRouter:       r,
 		ErrorHandlerFunc: httpmw.RequestError(d.Log),
+		// Per route, after routing, so that 413s and 415s are counted
+		// under their route in the metrics.
+		Middlewares: []MiddlewareFunc{httpmw.JSONBody(MaxBody)},
 	})
 	if err := apidocs.Mount(r, spec, "Prana auth service"); err != nil {
 		return nil, err

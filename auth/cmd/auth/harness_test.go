@@ -1,0 +1,300 @@
+package main
+
+// The HTTP tests run the real wiring, run(), on a real PostgreSQL (one fresh
+// database per service) and talk to it through the generated client. Every
+// response passes through validatingTransport (spec_test.go), which checks it
+// against api/auth.yaml.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"prana/auth/authclient"
+	"prana/auth/internal/config"
+	"prana/shared/logging"
+	"prana/shared/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	defineFormats()
+	os.Exit(pgtest.Main(m))
+}
+
+// secretMarker is part of every valid password the tests use, so that the
+// log check at the end of each service can look for it.
+const secretMarker = "Sesame"
+
+// testPassword is a valid password.
+const testPassword = "open-" + secretMarker + "-42"
+
+// seedPassword is the password behind seedHash.
+const seedPassword = "seed-password-1"
+
+// seedHash was written by passlib for the seed system (argon2id, 100 MiB,
+// t=2, p=8).
+const seedHash = "$argon2id$v=19$m=102400,t=2,p=8$QMj5v3eu9X5vTUkJIYSQsg$cSv2ZaZNNi7gOGKTt0mCLQ"
+
+// service is one running auth service.
+type service struct {
+	cfg    config.Config
+	base   string
+	client *authclient.ClientWithResponses
+	// http is a plain client with the same validating transport, for
+	// requests the generated client cannot make (malformed bodies).
+	http *http.Client
+	logs *syncBuffer
+	// stop cancels run's context and returns what run returned.
+	stop func() error
+}
+
+// testConfig is the service's default configuration (as with an empty
+// environment) on database dsn, listening on a free port, with limits that
+// a loaded test machine cannot trip by accident.
+func testConfig(t *testing.T, dsn string) config.Config {
+	t.Helper()
+	var cfg config.Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: map[string]string{}}); err != nil {
+		t.Fatalf("default config: %v", err)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	cfg.DatabaseURL = dsn
+	cfg.LogLevel = "debug"
+	cfg.Issuer, cfg.Audience = "prana-auth", "prana"
+	cfg.HashMaxWait = time.Minute
+	cfg.LoginPerIPPerMinute, cfg.LoginPerEmailPerMinute = 0, 0
+	return cfg
+}
+
+// newService starts a service on a fresh database; edit adjusts its config.
+func newService(t *testing.T, edit ...func(*config.Config)) *service {
+	t.Helper()
+	cfg := testConfig(t, pgtest.NewDatabase(t))
+	for _, e := range edit {
+		e(&cfg)
+	}
+	return startService(t, cfg)
+}
+
+// startService runs the service with cfg until the test ends.
+func startService(t *testing.T, cfg config.Config) *service {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("test config is invalid: %v", err)
+	}
+	s := &service{cfg: cfg, logs: &syncBuffer{}}
+	addr, stop, err := launch(cfg, s.logs)
+	if err != nil {
+		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)
+	}
+	s.stop = stop
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("run returned %v", err)
+		}
+		checkLogsHoldNoSecrets(t, s.logs.String())
+	})
+	s.base = "http://" + addr.String()
+	transport := newValidatingTransport(t)
+	t.Cleanup(func() { transport.next.(*http.Transport).CloseIdleConnections() })
+	s.http = &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	c, err := authclient.NewClientWithResponses(s.base, authclient.WithHTTPClient(s.http))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.client = c
+	return s
+}
+
+// launch calls run in the background and waits until it listens. stop
+// cancels it and waits for it to return; it may be called more than once.
+func launch(cfg config.Config, logs io.Writer) (net.Addr, func() error, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	log := logging.New(logs, cfg.LogLevel, "auth")
+	go func() { done <- run(ctx, cfg, log, func(a net.Addr) { ready <- a }) }()
+	select {
+	case addr := <-ready:
+		var once sync.Once
+		var runErr error
+		stop := func() error {
+			once.Do(func() {
+				cancel()
+				select {
+				case runErr = <-done:
+				case <-time.After(30 * time.Second):
+					runErr = fmt.Errorf("run did not return within 30s of cancellation")
+				}
+			})
+			return runErr
+		}
+		return addr, stop, nil
+	case err := <-done:
+		cancel()
+		if err == nil {
+			err = fmt.Errorf("run returned before it was ready")
+		}
+		return nil, nil, err
+	case <-time.After(time.Minute):
+		cancel()
+		return nil, nil, fmt.Errorf("not ready within a minute")
+	}
+}
+
+// checkLogsHoldNoSecrets fails when a password or a token reached the logs.
+func checkLogsHoldNoSecrets(t *testing.T, logs string) {
+	t.Helper()
+	if !strings.Contains(logs, `"msg":"request"`) {
+		t.Errorf("no access log lines: the log check below would prove nothing")
+	}
+	for _, secret := range []string{secretMarker, seedPassword, "eyJhbGciOi"} {
+		if i := strings.Index(logs, secret); i >= 0 {
+			start := strings.LastIndexByte(logs[:i], '\n') + 1
+			end := i + strings.IndexByte(logs[i:]+"\n", '\n')
+			t.Errorf("a log line holds %q:\n%s", secret, logs[start:end])
+		}
+	}
+}
+
+var emailSeq atomic.Int64
+
+// uniqueEmail returns an address no other test uses.
+func uniqueEmail(prefix string) string {
+	local := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, prefix)
+	return fmt.Sprintf("%s.%d@example.com", local, emailSeq.Add(1))
+}
+
+// validSignup is a signup request that passes every rule.
+func validSignup(email string) authclient.SignupRequest {
+	return authclient.SignupRequest{
+		Name: "Ivan", Surname: "Petrenko", Email: email, DateOfBirth: "1990-02-28", Password: testPassword,
+	}
+}
+
+func (s *service) signup(t *testing.T, req authclient.SignupRequest, edit ...authclient.RequestEditorFn) *authclient.SignupResponse {
+	t.Helper()
+	resp, err := s.client.SignupWithResponse(context.Background(), req, edit...)
+	if err != nil {
+		t.Fatalf("signup: %v", err)
+	}
+	return resp
+}
+
+// mustSignup registers a user and returns it.
+func (s *service) mustSignup(t *testing.T, req authclient.SignupRequest) authclient.User {
+	t.Helper()
+	resp := s.signup(t, req)
+	if resp.StatusCode() != http.StatusCreated || resp.JSON201 == nil {
+		t.Fatalf("signup %s: status %d, body %s", req.Email, resp.StatusCode(), resp.Body)
+	}
+	return *resp.JSON201
+}
+
+func (s *service) login(t *testing.T, email, password string) *authclient.LoginResponse {
+	t.Helper()
+	resp, err := s.client.LoginWithResponse(context.Background(), authclient.LoginRequest{Email: email, Password: password})
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	return resp
+}
+
+// mustLogin logs in and returns the access token.
+func (s *service) mustLogin(t *testing.T, email, password string) string {
+	t.Helper()
+	resp := s.login(t, email, password)
+	if resp.StatusCode() != http.StatusOK || resp.JSON200 == nil {
+		t.Fatalf("login %s: status %d, body %s", email, resp.StatusCode(), resp.Body)
+	}
+	return resp.JSON200.AccessToken
+}
+
+// me calls GET /api/auth/me with the given Authorization header ("" for
+// none).
+func (s *service) me(t *testing.T, authorization string) *authclient.GetMeResponse {
+	t.Helper()
+	resp, err := s.client.GetMeWithResponse(context.Background(), func(_ context.Context, r *http.Request) error {
+		if authorization != "" {
+			r.Header.Set("Authorization", authorization)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("me: %v", err)
+	}
+	return resp
+}
+
+// do sends a raw request and returns the response with its body read.
+func (s *service) do(t *testing.T, method, path, contentType string, body io.Reader, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.base+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	return resp, data
+}
+
+// syncBuffer collects log output written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// eventually polls cond every 20 ms until it holds, and fails the test if
+// it does not within the given time.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
