@@ -3,15 +3,20 @@
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 ENV CGO_ENABLED=0
-# Modules first, so source edits do not refetch them.
-COPY go.work go.work.sum ./
+# Each service module builds on its own (GOWORK=off; its go.mod replaces
+# prana/shared with ../shared), so the dev-only module's test dependencies
+# are never fetched. Modules first, so source edits do not refetch them.
+ENV GOWORK=off
 COPY auth/go.mod auth/go.sum auth/
 COPY pdf/go.mod pdf/go.sum pdf/
 COPY shared/go.mod shared/go.sum shared/
-COPY devstack/go.mod devstack/go.sum devstack/
-RUN go mod download
-COPY . .
-RUN go build -trimpath -ldflags="-s -w" -o /out/ ./auth/cmd/auth ./pdf/cmd/pdf ./pdf/cmd/pdf-worker
+RUN cd auth && go mod download && cd ../pdf && go mod download
+COPY api api
+COPY auth auth
+COPY pdf pdf
+COPY shared shared
+RUN cd auth && go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/auth \
+    && cd ../pdf && go build -trimpath -ldflags="-s -w" -o /out/ ./cmd/pdf ./cmd/pdf-worker
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \

@@ -43,7 +43,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Stack, err
 			break
 		}
 		log.Warn("S3/SQS not ready yet; retrying", "attempt", attempt, "err", err)
-		time.Sleep(time.Second)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("set up S3/SQS (AWS_ENDPOINT_URL=%q): %w", cfg.AWSEndpointURL, err)

@@ -38,8 +38,9 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 		// redelivered seed message still renders the same bytes.
 		task.RequestedAt = sentAt(m)
 	}
-	log = log.With("job_id", task.JobID)
+	log = log.With("job_id", task.JobID, "user_id", task.Profile.UserID)
 
+	start := time.Now()
 	if err := c.handle(ctx, h, task, d, aws.ToString(m.ReceiptHandle), log); err != nil {
 		log.Warn("task failed; it will be retried", "last_attempt", d.LastAttempt, "err", err)
 		if c.opts.RetryDelay > 0 {
@@ -51,7 +52,9 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 	}
 	if err := c.delete(ctx, aws.ToString(m.ReceiptHandle)); err != nil {
 		log.Error("task done but its message not deleted; it will run again", "err", err)
+		return
 	}
+	log.Info("task done", "duration", time.Since(start).String())
 }
 
 // sentAt is when SQS accepted m (zero when the attribute is absent).
