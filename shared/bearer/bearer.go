@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -21,6 +22,10 @@ type Verifier interface {
 }
 
 type ctxKey struct{}
+
+// keysRetry is the Retry-After sent while the verification keys are
+// unreachable; the verifier retries fetching them every second.
+const keysRetry = 2 * time.Second
 
 // ClaimsFrom returns the claims of the request's verified token.
 func ClaimsFrom(ctx context.Context) (jwtverify.Claims, bool) {
@@ -57,6 +62,14 @@ func (a *Authenticator) Authenticate(ctx context.Context, w http.ResponseWriter,
 		return ctx, false
 	}
 	claims, err := a.v.Verify(ctx, raw)
+	if errors.Is(err, jwtverify.ErrKeysUnavailable) {
+		// The token may be fine; we cannot tell until the keys are back.
+		p := problem.New(http.StatusServiceUnavailable, "keys_unavailable",
+			"Tokens cannot be checked right now: the auth service's keys are unreachable. Try again shortly.")
+		p.RetryAfter = keysRetry
+		problem.Write(w, r, p)
+		return ctx, false
+	}
 	if err != nil {
 		detail := "Invalid token"
 		if errors.Is(err, jwtverify.ErrExpired) {

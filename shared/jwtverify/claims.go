@@ -27,6 +27,10 @@ type Claims struct {
 // ErrInvalid is wrapped by every rejection, so callers need one check.
 var ErrInvalid = errors.New("invalid token")
 
+// ErrKeysUnavailable means the verification keys could not be fetched: the
+// token may well be good. Callers answer 503, not 401.
+var ErrKeysUnavailable = errors.New("token verification keys unavailable")
+
 // ErrExpired also wraps ErrInvalid; it lets callers say "expired".
 var ErrExpired = fmt.Errorf("%w: token has expired", ErrInvalid)
 

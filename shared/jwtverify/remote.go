@@ -3,8 +3,10 @@ package jwtverify
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -13,16 +15,24 @@ import (
 
 // remoteKeys is a JWKS fetched over HTTP, cached, refreshed in the
 // background, and refetched at most once per interval when a token names a
-// key it does not hold (the auth service rotated its key).
+// key it does not hold (the auth service rotated its key). When the auth
+// service is down at start, the keys are fetched on first need instead, at
+// most once a second, so the service recovers by itself when it returns.
 type remoteKeys struct {
 	url      string
 	cache    *jwk.Cache
 	cached   jwk.Set
 	interval time.Duration
+	fetched  atomic.Bool
 
 	mu          sync.Mutex
 	lastRefetch time.Time
+	lastAttempt time.Time
 }
+
+// fetchTimeout bounds one JWKS request: a hung auth service must not hang
+// the requests waiting on its keys.
+const fetchTimeout = 3 * time.Second
 
 func newRemoteKeys(ctx context.Context, url string, interval time.Duration) (*remoteKeys, error) {
 	if interval <= 0 {
@@ -31,18 +41,38 @@ func newRemoteKeys(ctx context.Context, url string, interval time.Duration) (*re
 	c := jwk.NewCache(ctx)
 	// jwx requires the minimum refresh interval to be below the refresh
 	// window it computes from cache headers; 15 minutes is the ceiling.
-	if err := c.Register(url, jwk.WithMinRefreshInterval(interval), jwk.WithRefreshInterval(15*time.Minute)); err != nil {
+	err := c.Register(url, jwk.WithMinRefreshInterval(interval), jwk.WithRefreshInterval(15*time.Minute),
+		jwk.WithHTTPClient(&http.Client{Timeout: fetchTimeout}))
+	if err != nil {
 		return nil, fmt.Errorf("jwtverify: register %s: %w", url, err)
 	}
 	r := &remoteKeys{url: url, cache: c, cached: jwk.NewCachedSet(c, url), interval: interval}
-	if _, err := c.Refresh(ctx, url); err != nil {
-		return nil, fmt.Errorf("jwtverify: fetch %s: %w", url, err)
-	}
-	r.lastRefetch = time.Now()
+	_, _ = r.keys(ctx) // fetch now; on failure, on first need
 	return r, nil
 }
 
-func (r *remoteKeys) set() jwk.Set { return r.cached }
+// keys returns the key set, fetching it first if it never was.
+func (r *remoteKeys) keys(ctx context.Context) (jwk.Set, error) {
+	if r.fetched.Load() {
+		// Later refresh failures keep the last good set.
+		return r.cached, nil
+	}
+	r.mu.Lock()
+	if time.Since(r.lastAttempt) < time.Second {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("%w: %s not fetched yet", ErrKeysUnavailable, r.url)
+	}
+	r.lastAttempt = time.Now()
+	r.mu.Unlock()
+	if _, err := r.cache.Refresh(ctx, r.url); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
+	}
+	r.mu.Lock()
+	r.lastRefetch = time.Now()
+	r.mu.Unlock()
+	r.fetched.Store(true)
+	return r.cached, nil
+}
 
 // refetch fetches the JWKS again unless that was done within the interval.
 // It reports whether a fetch happened and succeeded.
@@ -59,10 +89,8 @@ func (r *remoteKeys) refetch(ctx context.Context) bool {
 }
 
 func (r *remoteKeys) ping(ctx context.Context) error {
-	if _, err := r.cache.Get(ctx, r.url); err != nil {
-		return fmt.Errorf("jwks %s: %w", r.url, err)
-	}
-	return nil
+	_, err := r.keys(ctx)
+	return err
 }
 
 // isUnknownKey tells a token signed by a key we do not hold from other

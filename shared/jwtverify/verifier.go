@@ -38,8 +38,9 @@ type Verifier struct {
 	remote *remoteKeys
 }
 
-// New returns a Verifier. With a JWKS URL it fetches the keys once before
-// returning, so a wrong URL fails at start rather than on the first request.
+// New returns a Verifier. With a JWKS URL it fetches the keys before
+// returning; if that fails (the auth service is not up yet) it does not
+// give up: Verify answers ErrKeysUnavailable until a fetch succeeds.
 func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	v := &Verifier{cfg: cfg}
 	switch cfg.Algorithm {
@@ -68,6 +69,11 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 
 // Verify checks raw and returns its claims. Every failure wraps ErrInvalid.
 func (v *Verifier) Verify(ctx context.Context, raw string) (Claims, error) {
+	if v.remote != nil {
+		if _, err := v.remote.keys(ctx); err != nil {
+			return Claims{}, err
+		}
+	}
 	tok, err := v.parse(ctx, raw)
 	if err != nil && v.remote != nil && isUnknownKey(err) && v.remote.refetch(ctx) {
 		tok, err = v.parse(ctx, raw)
@@ -98,7 +104,7 @@ func (v *Verifier) parse(ctx context.Context, raw string) (jwt.Token, error) {
 	case v.keyOpt != nil:
 		opts = append(opts, v.keyOpt)
 	case v.remote != nil:
-		opts = append(opts, jwt.WithKeySet(v.remote.set(), jwsRequireEdDSA()...))
+		opts = append(opts, jwt.WithKeySet(v.remote.cached, jwsRequireEdDSA()...))
 	default:
 		opts = append(opts, jwt.WithKeySet(v.cfg.Keys, jwsRequireEdDSA()...))
 	}

@@ -238,12 +238,46 @@ func TestRemoteJWKSRotation(t *testing.T) {
 	}
 }
 
-func TestRemoteJWKSUnreachableFailsAtStart(t *testing.T) {
+// TestRemoteJWKSRecoversWhenAuthComesUp starts the verifier while the JWKS
+// endpoint is down: tokens get ErrKeysUnavailable (a 503, not a 401) and
+// readiness fails, until the endpoint answers; then all works.
+func TestRemoteJWKSRecoversWhenAuthComesUp(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.NotFoundHandler())
-	url := srv.URL
-	srv.Close()
-	if _, err := New(context.Background(), Config{Algorithm: "EdDSA", JWKSURL: url}); err == nil {
-		t.Fatal("New succeeded with an unreachable JWKS URL")
+	s := newSigner(t)
+	var up atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !up.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(s.set())
+	}))
+	defer srv.Close()
+
+	v, err := New(context.Background(), Config{Algorithm: "EdDSA", JWKSURL: srv.URL})
+	if err != nil {
+		t.Fatalf("New must not fail while the JWKS is down: %v", err)
+	}
+	raw := sign(t, profile(nil), jwa.EdDSA, s.priv)
+	if _, err := v.Verify(context.Background(), raw); !errors.Is(err, ErrKeysUnavailable) || errors.Is(err, ErrInvalid) {
+		t.Fatalf("Verify while down: %v, want ErrKeysUnavailable (not ErrInvalid)", err)
+	}
+	if err := v.Ping(context.Background()); err == nil {
+		t.Fatal("Ping succeeded while the JWKS is down")
+	}
+	up.Store(true)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err = v.Verify(context.Background(), raw)
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("Verify after the JWKS came up: %v", err)
+	}
+	if err := v.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping after recovery: %v", err)
 	}
 }

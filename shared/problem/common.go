@@ -22,3 +22,18 @@ func Internal(w http.ResponseWriter, r *http.Request) {
 	Write(w, r, New(http.StatusInternalServerError, "internal_error",
 		"Something went wrong on our side. Quote the request id when reporting it."))
 }
+
+// StatusClientClosed is what a request whose client went away is recorded
+// with (nginx's convention): nobody reads the answer, and counting it as a
+// 500 would page someone for a client's timeout.
+const StatusClientClosed = 499
+
+// ClientGone reports whether r's client has disconnected, and if so records
+// the request as such.
+func ClientGone(w http.ResponseWriter, r *http.Request) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	w.WriteHeader(StatusClientClosed)
+	return true
+}

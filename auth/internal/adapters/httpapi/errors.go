@@ -22,6 +22,9 @@ const busyRetry = 2 * time.Second
 // cause goes to the log only.
 func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
+		if problem.ClientGone(w, r) {
+			return
+		}
 		p := problemFor(err)
 		if p == nil {
 			log.ErrorContext(r.Context(), "request failed",

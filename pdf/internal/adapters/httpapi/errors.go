@@ -19,6 +19,9 @@ const unavailableRetry = 5 * time.Second
 // are a 500 whose cause is logged, never shown.
 func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
+		if problem.ClientGone(w, r) {
+			return
+		}
 		switch {
 		case errors.Is(err, domain.ErrJobNotFound):
 			problem.Write(w, r, problem.New(http.StatusNotFound, "job_not_found", "You have no job with this id."))
