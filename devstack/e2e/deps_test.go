@@ -1,0 +1,33 @@
+package e2e
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestServiceBinariesLinkNoDevCode keeps test and dev-only code (the
+// emulator, the browser driver, the throwaway-database helpers, this
+// module) out of what runs in production.
+func TestServiceBinariesLinkNoDevCode(t *testing.T) {
+	t.Parallel()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-deps", "./auth/cmd/auth", "./pdf/cmd/pdf", "./pdf/cmd/pdf-worker")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	banned := []string{"github.com/sivchari/kumo", "github.com/chromedp/", "prana/shared/pgtest", "prana/shared/pgcluster",
+		"prana/pdf/internal/adapters/awstest", "prana/devstack", "testing"}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, b := range banned {
+			if pkg == b || strings.HasPrefix(pkg, b+"/") || (strings.HasSuffix(b, "/") && strings.HasPrefix(pkg, b)) {
+				t.Errorf("a service binary links %s", pkg)
+			}
+		}
+	}
+}
