@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"prana/shared/specvalidate"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	defineFormats()
+	specvalidate.DefineFormats()
 	os.Exit(pgtest.Main(m))
 }
 
@@ -108,7 +109,7 @@ func startService(t *testing.T, cfg config.Config) *service {
 	})
 	s.base = "http://" + addr.String()
 	transport := newValidatingTransport(t)
-	t.Cleanup(func() { transport.next.(*http.Transport).CloseIdleConnections() })
+	t.Cleanup(func() { transport.CloseIdleConnections() })
 	s.http = &http.Client{Transport: transport, Timeout: 30 * time.Second}
 	c, err := authclient.NewClientWithResponses(s.base, authclient.WithHTTPClient(s.http))
 	if err != nil {

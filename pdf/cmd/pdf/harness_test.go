@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"prana/shared/specvalidate"
 	"strings"
 	"sync"
 	"testing"
@@ -33,7 +34,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	defineFormats()
+	specvalidate.DefineFormats()
 	os.Exit(m.Run())
 }
 

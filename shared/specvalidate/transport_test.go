@@ -1,19 +1,25 @@
-package main
+package specvalidate
 
 import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 )
 
-// TestValidatingTransportCatchesMismatches makes sure the response check
+// TestTransportCatchesMismatches makes sure the response check
 // every HTTP test relies on does reject what the contract forbids: a stub
 // server answers with canned responses, and the transport must complain
 // about exactly the bad ones.
-func TestValidatingTransportCatchesMismatches(t *testing.T) {
+func TestMain(m *testing.M) {
+	DefineFormats()
+	os.Exit(m.Run())
+}
+
+func TestTransportCatchesMismatches(t *testing.T) {
 	t.Parallel()
 	const (
 		user    = `{"id":"0192f1c4-7b9a-7c3e-8d2f-1a2b3c4d5e6f","name":"I","surname":"P","email":"i@example.com","date_of_birth":"1990-02-28","created_at":"2026-11-28T10:00:00Z"}`
@@ -51,8 +57,8 @@ func TestValidatingTransportCatchesMismatches(t *testing.T) {
 			defer stub.Close()
 			var mu sync.Mutex
 			var reports []string
-			v := newValidatingTransport(t)
-			v.report = func(format string, args ...any) {
+			v := NewTransport(t, "../../api/auth.yaml")
+			v.Report = func(format string, args ...any) {
 				mu.Lock()
 				defer mu.Unlock()
 				reports = append(reports, fmt.Sprintf(format, args...))
