@@ -1,12 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
+	"prana/shared/pdftest"
 	"slices"
 	"strings"
 	"testing"
@@ -89,7 +88,7 @@ func download(t *testing.T, c *pdfclient.ClientWithResponses, userID string) str
 	if cd := dl.HTTPResponse.Header.Get("Content-Disposition"); !strings.Contains(cd, want) {
 		t.Errorf("download Content-Disposition = %q, want it to contain %s", cd, want)
 	}
-	return pdfText(t, dl.Body)
+	return pdftest.Text(t, dl.Body)
 }
 
 // hasWords fails the test unless each word is a whole word of text.
@@ -183,7 +182,7 @@ func TestSignupDownloadUploadFlow(t *testing.T) {
 	if ct != "application/pdf" {
 		t.Errorf("stored object Content-Type = %q, want application/pdf", ct)
 	}
-	stored := pdfText(t, body)
+	stored := pdftest.Text(t, body)
 	if got, want := profileLines(stored), profileLines(downloaded); !slices.Equal(got, want) {
 		t.Errorf("stored PDF text differs from the download:\nstored:   %q\ndownload: %q", got, want)
 	}
@@ -197,22 +196,4 @@ func TestSignupDownloadUploadFlow(t *testing.T) {
 
 	// Graceful shutdown with everything idle: each binary exits 0 in time.
 	s.shutdown(t)
-}
-
-// pdfText extracts the text of a PDF with poppler's pdftotext.
-func pdfText(t testing.TB, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Fatal("pdftotext not found: apt-get install poppler-utils")
-	}
-	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v: %s", err, stderr.String())
-	}
-	return string(out)
 }

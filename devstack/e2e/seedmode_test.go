@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"prana/shared/pdftest"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func TestSeedMode(t *testing.T) {
 			pdf = b
 			return true, nil
 		})
-		hasWords(t, "stored seed-message PDF", pdfText(t, pdf), "Іван", "Петренко-Шевченко", "ivan.seed@example.com", id)
+		hasWords(t, "stored seed-message PDF", pdftest.Text(t, pdf), "Іван", "Петренко-Шевченко", "ivan.seed@example.com", id)
 
 		// The worker deletes the message once the object is stored.
 		waitFor(t, 10*time.Second, "the queue to be empty", func() (bool, error) {

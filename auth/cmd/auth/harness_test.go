@@ -6,13 +6,13 @@ package main
 // against api/auth.yaml.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"prana/shared/logtest"
 	"prana/shared/specvalidate"
 	"strings"
 	"sync"
@@ -55,7 +55,7 @@ type service struct {
 	// http is a plain client with the same validating transport, for
 	// requests the generated client cannot make (malformed bodies).
 	http *http.Client
-	logs *syncBuffer
+	logs *logtest.Buffer
 	// stop cancels run's context and returns what run returned.
 	stop func() error
 }
@@ -95,7 +95,7 @@ func startService(t *testing.T, cfg config.Config) *service {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
 	}
-	s := &service{cfg: cfg, logs: &syncBuffer{}}
+	s := &service{cfg: cfg, logs: &logtest.Buffer{}}
 	addr, stop, err := launch(cfg, s.logs)
 	if err != nil {
 		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)
@@ -267,24 +267,6 @@ func (s *service) do(t *testing.T, method, path, contentType string, body io.Rea
 		t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
 	return resp, data
-}
-
-// syncBuffer collects log output written from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // eventually polls cond every 20 ms until it holds, and fails the test if

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"prana/shared/logtest"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +100,7 @@ func TestSeedDatabaseWithCaseClashStopsStartup(t *testing.T) {
 	dsn := seedDatabase(t, `INSERT INTO users VALUES
 		(gen_random_uuid(), 'A', 'Upper', 'A@x.io', '1990-01-01', $1),
 		(gen_random_uuid(), 'A', 'Lower', 'a@x.io', '1990-01-01', $1)`)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	_, stop, err := launch(testConfig(t, dsn), &logs)
 	if err == nil {
 		stop()

@@ -7,7 +7,6 @@ package main
 // worker talks to the emulator through gate, a reverse proxy.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -17,9 +16,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -281,23 +277,4 @@ func (g *gate) stats(key string) (peak, puts int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.peak, g.puts[key]
-}
-
-// pdfText is what pdftotext extracts from doc.
-func pdfText(t *testing.T, doc []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatalf("pdftotext not found (%v): apt-get install poppler-utils", err)
-	}
-	path := filepath.Join(t.TempDir(), "profile.pdf")
-	if err := os.WriteFile(path, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("pdftotext", "-enc", "UTF-8", path, "-")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("pdftotext: %v: %s", err, stderr.String())
-	}
-	return stdout.String()
 }

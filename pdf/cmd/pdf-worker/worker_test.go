@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"prana/shared/pdftest"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func TestWorkerStoresPDF(t *testing.T) {
 	if _, ct, _ := w.object(t, key); ct != "application/pdf" {
 		t.Errorf("content type %q, want application/pdf", ct)
 	}
-	if text := pdfText(t, body); !strings.Contains(text, "Іван") || !strings.Contains(text, "Петренко") {
+	if text := pdftest.Text(t, body); !strings.Contains(text, "Іван") || !strings.Contains(text, "Петренко") {
 		t.Errorf("pdftotext lacks the name:\n%s", text)
 	}
 	j := w.waitJob(t, task.JobID, "done", isDone)
@@ -79,7 +80,7 @@ func TestWorkerSeedMessage(t *testing.T) {
 	w.sendRaw(t, `{"id":"`+id+`","name":"Ann","surname":"Lee","email":"ann@example.com","date_of_birth":"1999-12-31"}`)
 
 	body := w.waitObject(t, "profile_"+id+".pdf")
-	if text := pdfText(t, body); !strings.Contains(text, "Ann") || !strings.Contains(text, "Lee") {
+	if text := pdftest.Text(t, body); !strings.Contains(text, "Ann") || !strings.Contains(text, "Lee") {
 		t.Errorf("pdftotext lacks the name:\n%s", text)
 	}
 	list, err := w.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{

@@ -7,15 +7,13 @@ package main
 // against api/pdf.yaml.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"prana/shared/logtest"
 	"prana/shared/specvalidate"
 	"strings"
 	"sync"
@@ -48,7 +46,7 @@ type service struct {
 	// requests the generated client cannot make.
 	http *http.Client
 	sqs  *sqs.Client
-	logs *syncBuffer
+	logs *logtest.Buffer
 }
 
 // testConfig is the default configuration (as with an empty environment)
@@ -93,7 +91,7 @@ func newService(t *testing.T, edit ...func(*config.Config)) *service {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
 	}
-	s := &service{cfg: cfg, endpoint: cfg.AWSEndpointURL, logs: &syncBuffer{}}
+	s := &service{cfg: cfg, endpoint: cfg.AWSEndpointURL, logs: &logtest.Buffer{}}
 	addr, stop, err := launch(cfg, s.logs)
 	if err != nil {
 		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)
@@ -205,41 +203,4 @@ func checkLogsHoldNoTokens(t *testing.T, logs string) {
 		end := i + strings.IndexByte(logs[i:]+"\n", '\n')
 		t.Errorf("a log line holds a token:\n%s", logs[start:end])
 	}
-}
-
-// pdfText is what pdftotext extracts from doc.
-func pdfText(t *testing.T, doc []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatalf("pdftotext not found (%v): apt-get install poppler-utils", err)
-	}
-	path := filepath.Join(t.TempDir(), "profile.pdf")
-	if err := os.WriteFile(path, doc, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("pdftotext", "-enc", "UTF-8", path, "-")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("pdftotext: %v: %s", err, stderr.String())
-	}
-	return stdout.String()
-}
-
-// syncBuffer collects log output written from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

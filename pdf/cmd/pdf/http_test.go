@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"prana/shared/pdftest"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestDownload(t *testing.T) {
 	auth := "Bearer " + iss.token(t, u)
 
 	doc, etag := s.mustDownload(t, auth, "", u)
-	text := pdfText(t, doc)
+	text := pdftest.Text(t, doc)
 	for _, want := range []string{u.Name, u.Surname, u.Email, u.DateOfBirth, u.ID} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext lacks %q:\n%s", want, text)
@@ -87,7 +88,7 @@ func TestDownload(t *testing.T) {
 	if etag2 == etag {
 		t.Errorf("changed profile kept ETag %s", etag)
 	}
-	if text := pdfText(t, doc2); !strings.Contains(text, "Петро") {
+	if text := pdftest.Text(t, doc2); !strings.Contains(text, "Петро") {
 		t.Errorf("pdftotext of the renamed profile lacks Петро:\n%s", text)
 	}
 
@@ -108,7 +109,7 @@ func TestSeedModeHS256(t *testing.T) {
 	auth := "Bearer " + seedToken(t, secret, u)
 
 	doc, _ := s.mustDownload(t, auth, "", u)
-	if text := pdfText(t, doc); !strings.Contains(text, "Zoë") || !strings.Contains(text, "Ñúñez") {
+	if text := pdftest.Text(t, doc); !strings.Contains(text, "Zoë") || !strings.Contains(text, "Ñúñez") {
 		t.Errorf("pdftotext lacks the accented name:\n%s", text)
 	}
 	up := s.upload(t, auth)

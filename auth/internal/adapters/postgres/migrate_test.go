@@ -1,10 +1,9 @@
 package postgres_test
 
 import (
-	"bytes"
 	"log/slog"
+	"prana/shared/logtest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,24 +32,6 @@ const seedHash = "$argon2id$v=19$m=102400,t=2,p=8$QMj5v3eu9X5vTUkJIYSQsg$cSv2ZaZ
 
 const seedUserID = "0b7e3c1a-5d2f-4e8a-9c6b-1f2e3d4c5b6a"
 
-// syncBuffer is a bytes.Buffer safe for a logger to write from anywhere.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func exec(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) {
 	t.Helper()
 	if _, err := pool.Exec(t.Context(), sql, args...); err != nil {
@@ -61,7 +42,7 @@ func exec(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) {
 func TestMigrateTwiceIsANoOp(t *testing.T) {
 	t.Parallel()
 	pool := newPool(t)
-	var logs syncBuffer
+	var logs logtest.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	if err := postgres.Migrate(t.Context(), pool, log); err != nil {
 		t.Fatalf("first migrate: %v", err)
@@ -71,7 +52,7 @@ func TestMigrateTwiceIsANoOp(t *testing.T) {
 	}
 	versions := gooseVersions(t, pool)
 
-	logs = syncBuffer{}
+	logs = logtest.Buffer{}
 	if err := postgres.Migrate(t.Context(), pool, log); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}

@@ -1,18 +1,15 @@
 package gopdfrender_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
 	"io"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"prana/shared/logtest"
+	"prana/shared/pdftest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,9 +31,9 @@ func sampleProfile() domain.Profile {
 }
 
 // newRenderer returns a renderer whose log goes to the returned buffer.
-func newRenderer(t testing.TB) (*gopdfrender.Renderer, *syncBuffer) {
+func newRenderer(t testing.TB) (*gopdfrender.Renderer, *logtest.Buffer) {
 	t.Helper()
-	var logs syncBuffer
+	var logs logtest.Buffer
 	r, err := gopdfrender.New(slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -53,44 +50,17 @@ func render(t testing.TB, r *gopdfrender.Renderer, p domain.Profile) []byte {
 	return pdf
 }
 
-// poppler runs one of poppler-utils' tools on pdf and returns its output.
-// A missing tool fails the test: skipping would let the text checks pass
-// on a machine that never looked at the text.
-func poppler(t *testing.T, pdf []byte, tool string, args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath(tool); err != nil {
-		t.Fatalf("%s not found (%v): apt-get install poppler-utils", tool, err)
-	}
-	path := filepath.Join(t.TempDir(), "profile.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(tool, append(args, path, "-")...)
-	if tool == "pdfinfo" || tool == "pdffonts" { // these take no output file
-		cmd = exec.Command(tool, append(args, path)...)
-	}
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v: %s", tool, err, stderr.String())
-	}
-	if stderr.Len() > 0 {
-		t.Errorf("%s complained: %s", tool, stderr.String())
-	}
-	return stdout.String()
-}
-
 // text is what pdftotext extracts, as UTF-8.
 func text(t *testing.T, pdf []byte) string {
 	t.Helper()
-	return poppler(t, pdf, "pdftotext", "-enc", "UTF-8")
+	return pdftest.Poppler(t, pdf, "pdftotext", "-enc", "UTF-8")
 }
 
 // info is pdfinfo's key: value output as a map.
 func info(t *testing.T, pdf []byte) map[string]string {
 	t.Helper()
 	m := map[string]string{}
-	for line := range strings.Lines(poppler(t, pdf, "pdfinfo", "-enc", "UTF-8", "-isodates")) {
+	for line := range strings.Lines(pdftest.Poppler(t, pdf, "pdfinfo", "-enc", "UTF-8", "-isodates")) {
 		k, v, ok := strings.Cut(line, ":")
 		if ok {
 			// Only the alignment padding goes: trailing spaces are data.
@@ -114,7 +84,7 @@ type layout struct {
 // bbox parses `pdftotext -bbox`: every word with its box, in points.
 func bbox(t *testing.T, pdf []byte) layout {
 	t.Helper()
-	out := poppler(t, pdf, "pdftotext", "-enc", "UTF-8", "-bbox")
+	out := pdftest.Poppler(t, pdf, "pdftotext", "-enc", "UTF-8", "-bbox")
 	dec := xml.NewDecoder(strings.NewReader(out))
 	dec.Strict = false
 	dec.AutoClose = xml.HTMLAutoClose
@@ -159,22 +129,4 @@ func bbox(t *testing.T, pdf []byte) layout {
 			l.Words = append(l.Words, w)
 		}
 	}
-}
-
-// syncBuffer collects log output from parallel renders.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,6 +1,7 @@
 package gopdfrender_test
 
 import (
+	"prana/shared/pdftest"
 	"slices"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestRenderExtractsTextExactly(t *testing.T) {
 func TestRenderEmbedsUnicodeFonts(t *testing.T) {
 	t.Parallel()
 	r, _ := newRenderer(t)
-	out := poppler(t, render(t, r, sampleProfile()), "pdffonts")
+	out := pdftest.Poppler(t, render(t, r, sampleProfile()), "pdffonts")
 
 	for _, family := range []string{"+GoRegular ", "+GoBold "} {
 		i := strings.Index(out, family)
