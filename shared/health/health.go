@@ -3,7 +3,6 @@ package health
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -19,21 +18,31 @@ type Checks map[string]func(context.Context) error
 func (c Checks) Run(ctx context.Context) (map[string]string, bool) {
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	out, ok := make(map[string]string, len(c)), true
-	for name, check := range c {
-		wg.Go(func() {
-			state := "ok"
-			if err := check(ctx); err != nil {
-				state = "unavailable"
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			out[name] = state
-			ok = ok && state == "ok"
-		})
+	type result struct {
+		name string
+		ok   bool
 	}
-	wg.Wait()
-	return out, ok
+	// Buffered, so a check that ignores ctx and finishes late does not
+	// block forever on a reader that has gone.
+	results := make(chan result, len(c))
+	for name, check := range c {
+		go func() { results <- result{name, check(ctx) == nil} }()
+	}
+	out, all := make(map[string]string, len(c)), true
+	for name := range c {
+		out[name] = "unavailable" // until it answers in time
+	}
+	for range c {
+		select {
+		case r := <-results:
+			if r.ok {
+				out[r.name] = "ok"
+			}
+		case <-ctx.Done():
+		}
+	}
+	for _, state := range out {
+		all = all && state == "ok"
+	}
+	return out, all
 }

@@ -57,6 +57,9 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 			rec := &recorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
+			if rec.status == 0 { // nothing written: net/http sends 200
+				rec.status = http.StatusOK
+			}
 			level := slog.LevelInfo
 			if rec.status >= 500 {
 				level = slog.LevelError

@@ -19,7 +19,9 @@ import (
 // declared before the first route).
 func NewRouter(log *slog.Logger, reg *prometheus.Registry, extra ...func(http.Handler) http.Handler) chi.Router {
 	r := chi.NewRouter()
-	r.Use(requestid.Middleware, AccessLog(log), Recover(log), NewMetrics(reg).Middleware)
+	// Metrics sits outside Recover so that requests that panicked are
+	// counted (as the 500s they became).
+	r.Use(requestid.Middleware, AccessLog(log), NewMetrics(reg).Middleware, Recover(log))
 	r.Use(extra...)
 	r.NotFound(problem.NotFound)
 	r.MethodNotAllowed(problem.MethodNotAllowed)
