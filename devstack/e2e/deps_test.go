@@ -21,7 +21,7 @@ func TestServiceBinariesLinkNoDevCode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	banned := []string{"github.com/sivchari/kumo", "github.com/chromedp/", "prana/shared/pgtest", "prana/shared/pgcluster", "prana/shared/specvalidate", "prana/shared/pdftest", "prana/shared/logtest",
+	banned := []string{"github.com/sivchari/kumo", "github.com/chromedp/", "prana/shared/pgtest", "prana/shared/pgcluster", "prana/shared/specvalidate", "prana/shared/pdftest", "prana/shared/logtest", "prana/shared/servetest",
 		"prana/pdf/internal/adapters/awstest", "prana/devstack", "testing"}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {

@@ -13,9 +13,9 @@ import (
 	"net/http"
 	"os"
 	"prana/shared/logtest"
+	"prana/shared/servetest"
 	"prana/shared/specvalidate"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -119,40 +119,12 @@ func startService(t *testing.T, cfg config.Config) *service {
 	return s
 }
 
-// launch calls run in the background and waits until it listens. stop
-// cancels it and waits for it to return; it may be called more than once.
+// launch runs the real wiring in the background until stop is called.
 func launch(cfg config.Config, logs io.Writer) (net.Addr, func() error, error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan net.Addr, 1)
-	done := make(chan error, 1)
 	log := logging.New(logs, cfg.LogLevel, "auth")
-	go func() { done <- run(ctx, cfg, log, func(a net.Addr) { ready <- a }) }()
-	select {
-	case addr := <-ready:
-		var once sync.Once
-		var runErr error
-		stop := func() error {
-			once.Do(func() {
-				cancel()
-				select {
-				case runErr = <-done:
-				case <-time.After(30 * time.Second):
-					runErr = fmt.Errorf("run did not return within 30s of cancellation")
-				}
-			})
-			return runErr
-		}
-		return addr, stop, nil
-	case err := <-done:
-		cancel()
-		if err == nil {
-			err = fmt.Errorf("run returned before it was ready")
-		}
-		return nil, nil, err
-	case <-time.After(time.Minute):
-		cancel()
-		return nil, nil, fmt.Errorf("not ready within a minute")
-	}
+	return servetest.Launch(func(ctx context.Context, ready func(net.Addr)) error {
+		return run(ctx, cfg, log, ready)
+	})
 }
 
 // checkLogsHoldNoSecrets fails when a password or a token reached the logs.
