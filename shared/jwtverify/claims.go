@@ -13,6 +13,13 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwt"
 )
 
+// The iss and aud Prana's auth service signs with and both services expect
+// when nothing else is configured (outside HS256 seed mode).
+const (
+	DefaultIssuer   = "prana-auth"
+	DefaultAudience = "prana"
+)
+
 // Claims are what a verified token says about its bearer.
 type Claims struct {
 	UserID      string // the "id" claim (and "sub" when present)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"prana/shared/envconfig"
+	"prana/shared/jwtverify"
 )
 
 // Config is every setting of the auth service.
@@ -58,8 +59,8 @@ func Load() (Config, error) {
 	// neither, and the seed's pdf service (python-jose) rejects an aud it
 	// was not told to expect.
 	if c.Algorithm != "HS256" {
-		c.Issuer = orDefault(c.Issuer, "prana-auth")
-		c.Audience = orDefault(c.Audience, "prana")
+		c.Issuer = orDefault(c.Issuer, jwtverify.DefaultIssuer)
+		c.Audience = orDefault(c.Audience, jwtverify.DefaultAudience)
 	}
 	return c, c.Validate()
 }

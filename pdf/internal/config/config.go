@@ -49,8 +49,8 @@ func Load() (Config, error) {
 	}
 	// Same defaults as the auth service: iss/aud only outside seed mode.
 	if c.Algorithm != "HS256" {
-		c.Issuer = orDefault(c.Issuer, "prana-auth")
-		c.Audience = orDefault(c.Audience, "prana")
+		c.Issuer = orDefault(c.Issuer, jwtverify.DefaultIssuer)
+		c.Audience = orDefault(c.Audience, jwtverify.DefaultAudience)
 	}
 	return c, c.Validate()
 }
