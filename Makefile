@@ -6,7 +6,7 @@ SHELL := /bin/bash
 GO       ?= go
 # The code generators are pinned in tools/go.mod, outside the workspace.
 TOOL     := GOWORK=off $(GO) tool -modfile=$(CURDIR)/tools/go.mod
-PKGS     := ./auth/... ./pdf/... ./shared/... ./devstack/...
+PKGS     := ./auth/... ./pdf/... ./shared/... ./devstack/... ./cli/...
 MIGRATIONS_COPY := auth/internal/adapters/postgres/migrations
 
 .PHONY: help
@@ -25,13 +25,39 @@ test: test-deps ## Run every test (starts its own PostgreSQL and emulator).
 test-deps: ## Install the system packages the tests use, when missing.
 	@scripts/ensure-packages poppler-utils:pdftotext chromium:chromium
 
+# Each fuzz target as package:Target (`go test -fuzz` takes one of each at a time).
+FUZZ_TARGETS := \
+	./auth/internal/adapters/httpapi:FuzzAuthBody \
+	./shared/bearer:FuzzAuthorization \
+	./shared/jwtverify:FuzzVerify \
+	./auth/internal/domain:FuzzDateOfBirth \
+	./auth/internal/adapters/argon2hash:FuzzParsePHC \
+	./pdf/internal/adapters/sqsqueue:FuzzDecodeTask \
+	./pdf/internal/adapters/gopdfrender:FuzzRender
+
 .PHONY: fuzz
-fuzz: ## Fuzz the signup/login body path briefly (FUZZTIME=30s to go longer).
-	$(GO) test -run='^$$' -fuzz=FuzzAuthBody -fuzztime=$${FUZZTIME:-15s} ./auth/internal/adapters/httpapi/
+fuzz: ## Fuzz every target for FUZZTIME each (default 30s); `make test` replays their corpora.
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== $${t#*:} ($${t%%:*}) for $${FUZZTIME:-30s}"; \
+		$(GO) test -run='^$$' -fuzz="^$${t#*:}$$" -fuzztime=$${FUZZTIME:-30s} "$${t%%:*}" || exit 1; \
+	done
+
+# The packages with Go benchmarks: running the others' test binaries would only start their fixtures.
+BENCH_PKGS = $(sort $(patsubst %/,./%,$(dir $(shell grep -rl --include='*_test.go' '^func Benchmark' auth pdf shared devstack cli 2>/dev/null))))
 
 .PHONY: bench
-bench: ## Run the Go benchmarks.
-	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+bench: ## Run the Go micro-benchmarks, then measure the running system and write BENCHMARKS.md (~10 min).
+	@mkdir -p .data/bench
+	$(GO) test -run='^$$' -bench=. -benchmem $(BENCH_PKGS) | tee .data/bench/micro.txt
+	BENCH_MICRO=.data/bench/micro.txt $(GO) run ./devstack/cmd/prana-bench
+
+.PHONY: bench-quick
+bench-quick: ## Smoke-test the benchmark harness: one short run per figure (.data/bench/BENCHMARKS-quick.md).
+	BENCH_QUICK=1 $(GO) run ./devstack/cmd/prana-bench
+
+.PHONY: soak
+soak: ## Mixed traffic against the system for SOAK_DURATION (default 10m); errors, p99s, memory and goroutines.
+	$(GO) run ./devstack/cmd/prana-soak
 
 .PHONY: loadtest
 loadtest: ## Load-test a running stack with wrk (start `make run` first).
@@ -41,6 +67,8 @@ loadtest: ## Load-test a running stack with wrk (start `make run` first).
 generate: ## Regenerate the OpenAPI and sqlc code (committed).
 	rm -rf $(MIGRATIONS_COPY) && mkdir -p $(MIGRATIONS_COPY) && cp sql/migrations/*.sql $(MIGRATIONS_COPY)/
 	cd tools && GOWORK=off $(GO) tool sqlc generate -f ../sqlc.yaml
+	cd shared/apicommon && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/common.yaml
+	cd shared/apimodels && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/common.yaml
 	cd auth/internal/adapters/httpapi && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../../../api/auth.yaml
 	cd auth/authclient && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/auth.yaml
 	cd pdf/internal/adapters/httpapi && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../../../api/pdf.yaml
@@ -48,11 +76,24 @@ generate: ## Regenerate the OpenAPI and sqlc code (committed).
 
 .PHONY: verify
 verify: generate lint ## Fail if generated code differs from what is committed, or lint fails.
-	@if [ -n "$$(git status --porcelain -- api sql auth pdf)" ]; then \
+	@if [ -n "$$(git status --porcelain -- api sql auth pdf shared/apicommon shared/apimodels)" ]; then \
 		echo "generated code is stale or uncommitted; run 'make generate' and commit:"; \
-		git status --porcelain -- api sql auth pdf; git diff --stat; exit 1; fi
+		git status --porcelain -- api sql auth pdf shared/apicommon shared/apimodels; git diff --stat; exit 1; fi
 
 .PHONY: lint
-lint: ## gofmt and go vet.
-	@out=$$(gofmt -l auth pdf shared devstack); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+lint: lint-spec ## gofmt, go vet, and the spec lint (lint-spec).
+	@out=$$(gofmt -l auth pdf shared devstack cli); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+# The spec tooling (Redocly CLI, openapi-typescript, tsc) is pinned in
+# api/tooling/package-lock.json; npm ci runs again only when that changes.
+# Redocly's telemetry and update checks stay off: no network but npm's.
+SPEC_TOOLING := api/tooling
+SPEC_ENV     := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm_config_update_notifier=false
+
+$(SPEC_TOOLING)/node_modules/.package-lock.json: $(SPEC_TOOLING)/package-lock.json $(SPEC_TOOLING)/package.json
+	cd $(SPEC_TOOLING) && npm ci --no-audit --no-fund
+
+.PHONY: lint-spec
+lint-spec: $(SPEC_TOOLING)/node_modules/.package-lock.json ## Lint the OpenAPI specs; type-check TypeScript clients generated from them.
+	cd $(SPEC_TOOLING) && $(SPEC_ENV) npm run --silent check

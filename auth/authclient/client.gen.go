@@ -14,27 +14,11 @@ import (
 	"strings"
 	"time"
 
+	externalRef0 "prana/shared/apimodels"
+
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
-
-// Defines values for HealthStatus.
-const (
-	HealthStatusOk          HealthStatus = "ok"
-	HealthStatusUnavailable HealthStatus = "unavailable"
-)
-
-// Valid indicates whether the value is a known member of the HealthStatus enum.
-func (e HealthStatus) Valid() bool {
-	switch e {
-	case HealthStatusOk:
-		return true
-	case HealthStatusUnavailable:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for TokenTokenType.
 const (
@@ -50,21 +34,6 @@ func (e TokenTokenType) Valid() bool {
 		return false
 	}
 }
-
-// FieldError defines model for FieldError.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// Health defines model for Health.
-type Health struct {
-	Checks *map[string]string `json:"checks,omitempty"`
-	Status HealthStatus       `json:"status"`
-}
-
-// HealthStatus defines model for Health.Status.
-type HealthStatus string
 
 // JWKS defines model for JWKS.
 type JWKS struct {
@@ -89,23 +58,6 @@ type LoginRequest struct {
 
 	// Password Example: correct horse battery staple
 	Password string `json:"password"`
-}
-
-// Problem An RFC 9457 problem document.
-type Problem struct {
-	// Code A stable machine-readable error code.
-	Code   *string `json:"code,omitempty"`
-	Detail string  `json:"detail"`
-
-	// Errors One entry per invalid field (422 only).
-	Errors    *[]FieldError `json:"errors,omitempty"`
-	Instance  *string       `json:"instance,omitempty"`
-	RequestId string        `json:"request_id"`
-	Status    int           `json:"status"`
-	Title     string        `json:"title"`
-
-	// Type A URI reference naming the kind of problem.
-	Type string `json:"type"`
 }
 
 // SignupRequest defines model for SignupRequest.
@@ -134,6 +86,7 @@ type SignupRequest struct {
 
 // Token defines model for Token.
 type Token struct {
+	// AccessToken Send it as `Authorization: Bearer <access_token>`.
 	AccessToken string `json:"access_token"`
 
 	// ExpiresIn Seconds until the token expires.
@@ -154,32 +107,8 @@ type User struct {
 	Surname     string             `json:"surname"`
 }
 
-// BadRequest An RFC 9457 problem document.
-type BadRequest = Problem
-
-// Conflict An RFC 9457 problem document.
-type Conflict = Problem
-
-// InternalError An RFC 9457 problem document.
-type InternalError = Problem
-
-// PayloadTooLarge An RFC 9457 problem document.
-type PayloadTooLarge = Problem
-
-// TooManyRequests An RFC 9457 problem document.
-type TooManyRequests = Problem
-
-// Unauthorized An RFC 9457 problem document.
-type Unauthorized = Problem
-
-// Unavailable An RFC 9457 problem document.
-type Unavailable = Problem
-
-// UnsupportedMediaType An RFC 9457 problem document.
-type UnsupportedMediaType = Problem
-
-// ValidationFailed An RFC 9457 problem document.
-type ValidationFailed = Problem
+// EmailTaken An RFC 9457 problem document, as every error answer of Prana carries it.
+type EmailTaken = externalRef0.Problem
 
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginRequest
@@ -402,10 +331,16 @@ type ClientInterface interface {
 
 	// GetJWKS Public keys that verify access tokens
 	//
+	// Only public keys; verifiers may cache the set for five minutes.
+	//
 	// Corresponds with GET /.well-known/jwks.json (the `GetJWKS` operationId).
 	GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LoginWithBody Exchange email and password for an access token
+	//
+	// Answers the same 401 for an unknown email and a wrong password.
+	// Repeated failures from one address or for one account are limited
+	// (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -414,6 +349,10 @@ type ClientInterface interface {
 
 	// Login Exchange email and password for an access token
 	//
+	// Answers the same 401 for an unknown email and a wrong password.
+	// Repeated failures from one address or for one account are limited
+	// (429 with `Retry-After`).
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/auth/login (the `Login` operationId).
@@ -421,10 +360,16 @@ type ClientInterface interface {
 
 	// GetMe The caller's profile
 	//
+	// Read fresh from the database for the user the bearer token names.
+	//
 	// Corresponds with GET /api/auth/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SignupWithBody Register a new user
+	//
+	// Creates an account. The email is unique regardless of case; the
+	// password is stored as an Argon2id hash. Log in afterwards to get a
+	// token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -433,6 +378,10 @@ type ClientInterface interface {
 
 	// Signup Register a new user
 	//
+	// Creates an account. The email is unique regardless of case; the
+	// password is stored as an Argon2id hash. Log in afterwards to get a
+	// token.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/auth/signup (the `Signup` operationId).
@@ -440,16 +389,22 @@ type ClientInterface interface {
 
 	// GetHealth Liveness
 	//
+	// Answers 200 as long as the process serves requests.
+	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReady Readiness (PostgreSQL reachable)
+	//
+	// 503, with the failing check named, while PostgreSQL is unreachable.
 	//
 	// Corresponds with GET /readyz (the `GetReady` operationId).
 	GetReady(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetJWKS Public keys that verify access tokens
+//
+// Only public keys; verifiers may cache the set for five minutes.
 //
 // Corresponds with GET /.well-known/jwks.json (the `GetJWKS` operationId).
 func (c *Client) GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -465,6 +420,10 @@ func (c *Client) GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 }
 
 // LoginWithBody Exchange email and password for an access token
+//
+// Answers the same 401 for an unknown email and a wrong password.
+// Repeated failures from one address or for one account are limited
+// (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -483,6 +442,10 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 
 // Login Exchange email and password for an access token
 //
+// Answers the same 401 for an unknown email and a wrong password.
+// Repeated failures from one address or for one account are limited
+// (429 with `Retry-After`).
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/auth/login (the `Login` operationId).
@@ -500,6 +463,8 @@ func (c *Client) Login(ctx context.Context, body LoginJSONRequestBody, reqEditor
 
 // GetMe The caller's profile
 //
+// Read fresh from the database for the user the bearer token names.
+//
 // Corresponds with GET /api/auth/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMeRequest(c.Server)
@@ -514,6 +479,10 @@ func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*htt
 }
 
 // SignupWithBody Register a new user
+//
+// Creates an account. The email is unique regardless of case; the
+// password is stored as an Argon2id hash. Log in afterwards to get a
+// token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -532,6 +501,10 @@ func (c *Client) SignupWithBody(ctx context.Context, contentType string, body io
 
 // Signup Register a new user
 //
+// Creates an account. The email is unique regardless of case; the
+// password is stored as an Argon2id hash. Log in afterwards to get a
+// token.
+//
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/auth/signup (the `Signup` operationId).
@@ -549,6 +522,8 @@ func (c *Client) Signup(ctx context.Context, body SignupJSONRequestBody, reqEdit
 
 // GetHealth Liveness
 //
+// Answers 200 as long as the process serves requests.
+//
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
@@ -563,6 +538,8 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 }
 
 // GetReady Readiness (PostgreSQL reachable)
+//
+// 503, with the failing check named, while PostgreSQL is unreachable.
 //
 // Corresponds with GET /readyz (the `GetReady` operationId).
 func (c *Client) GetReady(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -811,12 +788,18 @@ type ClientWithResponsesInterface interface {
 
 	// GetJWKSWithResponse Public keys that verify access tokens
 	//
+	// Only public keys; verifiers may cache the set for five minutes.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /.well-known/jwks.json (the `GetJWKS` operationId).
 	GetJWKSWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetJWKSResponse, error)
 
 	// LoginWithBodyWithResponse Exchange email and password for an access token
+	//
+	// Answers the same 401 for an unknown email and a wrong password.
+	// Repeated failures from one address or for one account are limited
+	// (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -825,12 +808,18 @@ type ClientWithResponsesInterface interface {
 
 	// LoginWithResponse Exchange email and password for an access token
 	//
+	// Answers the same 401 for an unknown email and a wrong password.
+	// Repeated failures from one address or for one account are limited
+	// (429 with `Retry-After`).
+	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/auth/login (the `Login` operationId).
 	LoginWithResponse(ctx context.Context, body LoginJSONRequestBody, reqEditors ...RequestEditorFn) (*LoginResponse, error)
 
 	// GetMeWithResponse The caller's profile
+	//
+	// Read fresh from the database for the user the bearer token names.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -839,12 +828,20 @@ type ClientWithResponsesInterface interface {
 
 	// SignupWithBodyWithResponse Register a new user
 	//
+	// Creates an account. The email is unique regardless of case; the
+	// password is stored as an Argon2id hash. Log in afterwards to get a
+	// token.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/auth/signup (the `Signup` operationId).
 	SignupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SignupResponse, error)
 
 	// SignupWithResponse Register a new user
+	//
+	// Creates an account. The email is unique regardless of case; the
+	// password is stored as an Argon2id hash. Log in afterwards to get a
+	// token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -853,12 +850,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetHealthWithResponse Liveness
 	//
+	// Answers 200 as long as the process serves requests.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
 	// GetReadyWithResponse Readiness (PostgreSQL reachable)
+	//
+	// 503, with the failing check named, while PostgreSQL is unreachable.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -876,6 +877,12 @@ type GetJWKSResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *JWKS
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetJWKSResponse200Headers
 }
@@ -883,6 +890,21 @@ type GetJWKSResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetJWKSResponse) GetJSON200() *JWKS {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetJWKSResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r GetJWKSResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetJWKSResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
+	return r.ApplicationproblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -935,21 +957,21 @@ type LoginResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Token
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *ValidationFailed
+	ApplicationproblemJSON422 *externalRef0.ValidationFailed
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
-	ApplicationproblemJSON429 *TooManyRequests
+	ApplicationproblemJSON429 *externalRef0.TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *externalRef0.Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *LoginResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -964,42 +986,42 @@ func (r LoginResponse) GetJSON200() *Token {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r LoginResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r LoginResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+func (r LoginResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
 	return r.ApplicationproblemJSON413
 }
 
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+func (r LoginResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
 	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON422() *ValidationFailed {
+func (r LoginResponse) GetApplicationproblemJSON422() *externalRef0.ValidationFailed {
 	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON429() *TooManyRequests {
+func (r LoginResponse) GetApplicationproblemJSON429() *externalRef0.TooManyRequests {
 	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON500() *InternalError {
+func (r LoginResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r LoginResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r LoginResponse) GetApplicationproblemJSON503() *externalRef0.Unavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -1048,11 +1070,15 @@ type GetMeResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *User
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *externalRef0.Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMeResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1065,17 +1091,27 @@ func (r GetMeResponse) GetJSON200() *User {
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r GetMeResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r GetMeResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSON500() *InternalError {
+func (r GetMeResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r GetMeResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r GetMeResponse) GetApplicationproblemJSON503() *externalRef0.Unavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -1119,19 +1155,19 @@ type SignupResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *User
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
-	ApplicationproblemJSON409 *Conflict
+	ApplicationproblemJSON409 *EmailTaken
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *ValidationFailed
+	ApplicationproblemJSON422 *externalRef0.ValidationFailed
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *externalRef0.Unavailable
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *SignupResponse503Headers
 }
@@ -1142,37 +1178,37 @@ func (r SignupResponse) GetJSON201() *User {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r SignupResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON409() *Conflict {
+func (r SignupResponse) GetApplicationproblemJSON409() *EmailTaken {
 	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+func (r SignupResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
 	return r.ApplicationproblemJSON413
 }
 
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+func (r SignupResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
 	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON422() *ValidationFailed {
+func (r SignupResponse) GetApplicationproblemJSON422() *externalRef0.ValidationFailed {
 	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON500() *InternalError {
+func (r SignupResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r SignupResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r SignupResponse) GetApplicationproblemJSON503() *externalRef0.Unavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -1209,12 +1245,33 @@ type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Health
+	JSON200 *externalRef0.Health
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *externalRef0.InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetHealthResponse) GetJSON200() *Health {
+func (r GetHealthResponse) GetJSON200() *externalRef0.Health {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetHealthResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r GetHealthResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetHealthResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
+	return r.ApplicationproblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -1250,18 +1307,39 @@ type GetReadyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Health
+	JSON200 *externalRef0.Health
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Health
+	JSON503 *externalRef0.Health
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetReadyResponse) GetJSON200() *Health {
+func (r GetReadyResponse) GetJSON200() *externalRef0.Health {
 	return r.JSON200
 }
 
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetReadyResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r GetReadyResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReadyResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
+	return r.ApplicationproblemJSON500
+}
+
 // GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetReadyResponse) GetJSON503() *Health {
+func (r GetReadyResponse) GetJSON503() *externalRef0.Health {
 	return r.JSON503
 }
 
@@ -1296,6 +1374,8 @@ func (r GetReadyResponse) ContentType() string {
 
 // GetJWKSWithResponse Public keys that verify access tokens
 //
+// Only public keys; verifiers may cache the set for five minutes.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /.well-known/jwks.json (the `GetJWKS` operationId).
@@ -1308,6 +1388,10 @@ func (c *ClientWithResponses) GetJWKSWithResponse(ctx context.Context, reqEditor
 }
 
 // LoginWithBodyWithResponse Exchange email and password for an access token
+//
+// Answers the same 401 for an unknown email and a wrong password.
+// Repeated failures from one address or for one account are limited
+// (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1322,6 +1406,10 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 
 // LoginWithResponse Exchange email and password for an access token
 //
+// Answers the same 401 for an unknown email and a wrong password.
+// Repeated failures from one address or for one account are limited
+// (429 with `Retry-After`).
+//
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/auth/login (the `Login` operationId).
@@ -1334,6 +1422,8 @@ func (c *ClientWithResponses) LoginWithResponse(ctx context.Context, body LoginJ
 }
 
 // GetMeWithResponse The caller's profile
+//
+// Read fresh from the database for the user the bearer token names.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1348,6 +1438,10 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors 
 
 // SignupWithBodyWithResponse Register a new user
 //
+// Creates an account. The email is unique regardless of case; the
+// password is stored as an Argon2id hash. Log in afterwards to get a
+// token.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/auth/signup (the `Signup` operationId).
@@ -1360,6 +1454,10 @@ func (c *ClientWithResponses) SignupWithBodyWithResponse(ctx context.Context, co
 }
 
 // SignupWithResponse Register a new user
+//
+// Creates an account. The email is unique regardless of case; the
+// password is stored as an Argon2id hash. Log in afterwards to get a
+// token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1374,6 +1472,8 @@ func (c *ClientWithResponses) SignupWithResponse(ctx context.Context, body Signu
 
 // GetHealthWithResponse Liveness
 //
+// Answers 200 as long as the process serves requests.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /healthz (the `GetHealth` operationId).
@@ -1386,6 +1486,8 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 }
 
 // GetReadyWithResponse Readiness (PostgreSQL reachable)
+//
+// 503, with the failing check named, while PostgreSQL is unreachable.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1418,6 +1520,27 @@ func ParseGetJWKSResponse(rsp *http.Response) (*GetJWKSResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest externalRef0.PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest externalRef0.UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest externalRef0.InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
 
 	}
 
@@ -1459,56 +1582,56 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
+		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+		var dest externalRef0.UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ValidationFailed
+		var dest externalRef0.ValidationFailed
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
+		var dest externalRef0.TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON429 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest externalRef0.Unavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1574,21 +1697,35 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest externalRef0.PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest externalRef0.UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest externalRef0.Unavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1644,49 +1781,49 @@ func ParseSignupResponse(rsp *http.Response) (*SignupResponse, error) {
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Conflict
+		var dest EmailTaken
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
+		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+		var dest externalRef0.UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest ValidationFailed
+		var dest externalRef0.ValidationFailed
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest externalRef0.Unavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1725,11 +1862,32 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Health
+		var dest externalRef0.Health
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest externalRef0.PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest externalRef0.UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest externalRef0.InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
 
 	}
 
@@ -1751,14 +1909,35 @@ func ParseGetReadyResponse(rsp *http.Response) (*GetReadyResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Health
+		var dest externalRef0.Health
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest externalRef0.PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest externalRef0.UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest externalRef0.InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Health
+		var dest externalRef0.Health
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"gopkg.in/yaml.v3"
 )
 
 // chromiumPath is Debian's chromium; the test needs it and never skips.
@@ -46,8 +48,10 @@ func (l *requestLog) foreign() (n int, out []string) {
 }
 
 // TestDocsInBrowser opens each service's Swagger UI in headless Chromium:
-// the operations render from assets embedded in the binary, the page loads
-// nothing from any other host, and "Try it out" reaches the service.
+// every operation of the committed spec renders (and nothing else), from
+// assets embedded in the binary; the page loads nothing from any other
+// host; "Try it out" signs up (201) on auth, and on pdf, after "Authorize"
+// with a token from a real login, downloads the PDF (200).
 func TestDocsInBrowser(t *testing.T) {
 	t.Parallel()
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -79,28 +83,35 @@ func TestDocsInBrowser(t *testing.T) {
 	t.Logf("chromium started in %s", time.Since(start).Round(time.Millisecond))
 
 	pages := []struct {
-		name, base, path string
-		tryIt            bool
+		name, base string
+		// try runs "Try it out" on the rendered page.
+		try func(t *testing.T, ctx context.Context)
 	}{
-		{"auth", s.AuthURL, "/api/auth/signup", true},
-		{"pdf", s.PDFURL, "/api/pdf/download", false},
+		{"auth", s.AuthURL, func(t *testing.T, ctx context.Context) {
+			tryItOut(t, ctx, "/api/auth/signup", "201")
+		}},
+		{"pdf", s.PDFURL, func(t *testing.T, ctx context.Context) {
+			u := s.signupAndLogin(t, "Іван", "Петренко")
+			authorize(t, ctx, u.Token)
+			tryItOut(t, ctx, "/api/pdf/download", "200")
+		}},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
-			tctx, tcancel := context.WithTimeout(ctx, 30*time.Second)
+			tctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
 			defer tcancel()
 			start := time.Now()
 			if err := chromedp.Do(tctx, chromedp.Navigate(p.base+"/docs"), chromedp.WaitVisible(chromedp.CSS(".opblock"))); err != nil {
 				t.Fatalf("load %s/docs and wait for .opblock: %v", p.base, err)
 			}
 			t.Logf("Swagger UI rendered in %s", time.Since(start).Round(time.Millisecond))
-			paths, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](
-				`Array.from(document.querySelectorAll('.opblock-summary-path')).map(e => e.getAttribute('data-path'))`))
+			rendered, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](renderedOperations))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Contains(paths, p.path) {
-				t.Errorf("docs list %q, want %s among them", paths, p.path)
+			slices.Sort(rendered)
+			if want := specOperations(t, p.name); !slices.Equal(rendered, want) {
+				t.Errorf("Swagger UI shows operations\n%q\nbut api/%s.yaml has\n%q", rendered, p.name, want)
 			}
 			shot, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
 			if err != nil {
@@ -111,9 +122,7 @@ func TestDocsInBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("screenshot %s (%d KB)", file, len(shot)/1024)
-			if p.tryIt {
-				tryItOut(t, tctx, p.path)
-			}
+			p.try(t, tctx)
 		})
 	}
 
@@ -127,10 +136,76 @@ func TestDocsInBrowser(t *testing.T) {
 // statusPattern matches the first cell of Swagger UI's "Server response" row.
 var statusPattern = regexp.MustCompile(`^\s*(\d{3})`)
 
+// renderedOperations lists what Swagger UI rendered as "METHOD path
+// operationId" (apidocs turns on displayOperationId).
+const renderedOperations = `Array.from(document.querySelectorAll('.opblock')).map(e =>
+	[e.querySelector('.opblock-summary-method'), e.querySelector('.opblock-summary-path'),
+	 e.querySelector('.opblock-summary-operation-id')].map(c => c ? c.textContent.trim() : '?').join(' '))`
+
+// specOperations lists the operations of api/<name>.yaml, the committed
+// spec, in the form of renderedOperations, sorted.
+func specOperations(t *testing.T, name string) []string {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "api", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Paths map[string]map[string]struct {
+			OperationID string `yaml:"operationId"`
+		} `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(raw, &spec); err != nil {
+		t.Fatalf("api/%s.yaml: %v", name, err)
+	}
+	methods := []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+	var ops []string
+	for path, item := range spec.Paths {
+		for method, op := range item {
+			if slices.Contains(methods, method) {
+				ops = append(ops, strings.ToUpper(method)+" "+path+" "+op.OperationID)
+			}
+		}
+	}
+	if len(ops) == 0 {
+		t.Fatalf("api/%s.yaml lists no operations", name)
+	}
+	slices.Sort(ops)
+	return ops
+}
+
+// authorize enters token in Swagger UI's "Authorize" dialog for the bearer
+// scheme, as a user pasting the access token from a login would.
+func authorize(t *testing.T, ctx context.Context, token string) {
+	t.Helper()
+	const dialog = ".modal-ux .auth-container"
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(".auth-wrapper .authorize")),
+		chromedp.WaitVisible(chromedp.CSS(dialog+" input")),
+		chromedp.SendKeys(chromedp.CSS(dialog+" input"), token),
+		chromedp.Click(chromedp.CSS(dialog+" .auth-btn-wrapper .authorize")),
+		// The dialog offers "Logout" once the token is taken.
+		chromedp.WaitVisible(chromedp.CSS(dialog+` button[aria-label="Remove authorization"]`)),
+		chromedp.Click(chromedp.CSS(".modal-ux .btn-done")),
+		chromedp.WaitNotPresent(chromedp.CSS(".modal-ux")),
+		chromedp.WaitVisible(chromedp.CSS(".auth-wrapper .authorize.locked")),
+	)
+	if err != nil {
+		dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer dcancel()
+		html, _ := chromedp.Run(dctx, chromedp.OuterHTML(chromedp.CSS(".auth-wrapper"), chromedp.AtLeast(0)))
+		t.Fatalf("Authorize with a bearer token: %v\nthe authorize area's HTML: %.3000s", err, html)
+	}
+}
+
 // tryItOut expands the operation on path, presses "Try it out" and
-// "Execute" with the spec's example body, and checks the live response is
-// the API's own answer (201, or 422) rather than a network failure.
-func tryItOut(t *testing.T, ctx context.Context, path string) {
+// "Execute" (with the spec's example body, if any), and checks that the
+// live response has status want.
+func tryItOut(t *testing.T, ctx context.Context, path, want string) {
 	t.Helper()
 	op := `.opblock:has(.opblock-summary-path[data-path="` + path + `"])`
 	status := op + " .live-responses-table .response .response-col_status"
@@ -153,9 +228,9 @@ func tryItOut(t *testing.T, ctx context.Context, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := statusPattern.FindStringSubmatch(text)
-	if m == nil || (m[1] != "201" && m[1] != "422") {
-		t.Errorf("Try it out on %s: response status cell %q, want 201 or 422", path, text)
+	if m := statusPattern.FindStringSubmatch(text); m == nil || m[1] != want {
+		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(op+" .live-responses-table .response-col_description"), chromedp.AtLeast(0)))
+		t.Errorf("Try it out on %s: response status cell %q, want %s; response %.500s", path, text, want, body)
 	} else {
 		t.Logf("Try it out on %s answered %s", path, m[1])
 	}

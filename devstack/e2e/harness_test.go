@@ -20,7 +20,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/sivchari/kumo"
 
+	"prana/shared/logtest"
 	"prana/shared/pgtest"
 )
 
@@ -226,22 +226,16 @@ func (s *stack) shutdown(t testing.TB) {
 	wg.Wait()
 }
 
-// jwtPattern matches a compact JWS whose header and payload are JSON objects.
-var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.`)
-
 func (s *stack) checkLogs(t testing.TB) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.procs {
 		log := p.log()
-		for i, sec := range s.secrets {
-			if sec != "" && strings.Contains(log, sec) {
-				t.Errorf("%s log contains registered secret #%d (a password or token)", p.name, i)
-			}
-		}
-		if m := jwtPattern.FindString(log); m != "" {
-			t.Errorf("%s log contains a JWT (starts %q)", p.name, m[:12])
+		// Secrets, any JWT or argon2 hash, raw control characters, and
+		// lines that are not one JSON object each (forged by injection).
+		for _, f := range logtest.Scan(p.name, log, s.secrets) {
+			t.Error(f)
 		}
 		for l := range strings.Lines(log) {
 			var rec struct{ Level, Msg *string }

@@ -13,27 +13,11 @@ import (
 	"strings"
 	"time"
 
+	externalRef0 "prana/shared/apimodels"
+
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
-
-// Defines values for HealthStatus.
-const (
-	HealthStatusOk          HealthStatus = "ok"
-	HealthStatusUnavailable HealthStatus = "unavailable"
-)
-
-// Valid indicates whether the value is a known member of the HealthStatus enum.
-func (e HealthStatus) Valid() bool {
-	switch e {
-	case HealthStatusOk:
-		return true
-	case HealthStatusUnavailable:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for JobStatus.
 const (
@@ -74,15 +58,6 @@ func (e UploadAcceptedStatus) Valid() bool {
 	}
 }
 
-// Health defines model for Health.
-type Health struct {
-	Checks *map[string]string `json:"checks,omitempty"`
-	Status HealthStatus       `json:"status"`
-}
-
-// HealthStatus defines model for Health.Status.
-type HealthStatus string
-
 // Job defines model for Job.
 type Job struct {
 	// Error Why the job failed (status failed only).
@@ -95,24 +70,6 @@ type Job struct {
 
 // JobStatus defines model for Job.Status.
 type JobStatus string
-
-// Problem An RFC 9457 problem document.
-type Problem struct {
-	// Code A stable machine-readable error code.
-	Code   *string `json:"code,omitempty"`
-	Detail string  `json:"detail"`
-	Errors *[]struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors,omitempty"`
-	Instance  *string `json:"instance,omitempty"`
-	RequestId string  `json:"request_id"`
-	Status    int     `json:"status"`
-	Title     string  `json:"title"`
-
-	// Type A URI reference naming the kind of problem.
-	Type string `json:"type"`
-}
 
 // UploadAccepted defines model for UploadAccepted.
 type UploadAccepted struct {
@@ -132,20 +89,8 @@ type UploadAccepted struct {
 // UploadAcceptedStatus defines model for UploadAccepted.Status.
 type UploadAcceptedStatus string
 
-// BadRequest An RFC 9457 problem document.
-type BadRequest = Problem
-
-// InternalError An RFC 9457 problem document.
-type InternalError = Problem
-
-// NotFound An RFC 9457 problem document.
-type NotFound = Problem
-
-// Unauthorized An RFC 9457 problem document.
-type Unauthorized = Problem
-
-// Unavailable An RFC 9457 problem document.
-type Unavailable = Problem
+// JobNotFound An RFC 9457 problem document, as every error answer of Prana carries it.
+type JobNotFound = externalRef0.Problem
 
 // DownloadPdfParams defines parameters for DownloadPdf.
 type DownloadPdfParams struct {
@@ -229,10 +174,16 @@ type ClientInterface interface {
 
 	// DownloadPdf Render the caller's profile as a PDF
 	//
+	// Renders in memory and answers the PDF as an attachment. Send the
+	// ETag of an earlier download in `If-None-Match` to get 304 while the
+	// profile is unchanged.
+	//
 	// Corresponds with GET /api/pdf/download (the `DownloadPdf` operationId).
 	DownloadPdf(ctx context.Context, params *DownloadPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetJob The state of one of the caller's upload jobs
+	//
+	// Only the caller's own jobs are visible; anyone else's id answers 404.
 	//
 	// Corresponds with GET /api/pdf/jobs/{job_id} (the `GetJob` operationId).
 	GetJob(ctx context.Context, jobId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -241,22 +192,31 @@ type ClientInterface interface {
 	//
 	// Answers 202 as soon as the job is on the queue; a worker renders the
 	// PDF and stores it at `url`. Follow `Location` to see the job's state.
+	// No request body.
 	//
 	// Corresponds with POST /api/pdf/upload-to-s3 (the `UploadPdfToS3` operationId).
 	UploadPdfToS3(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetHealth Liveness
 	//
+	// Answers 200 as long as the process serves requests.
+	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReady Readiness (SQS, S3 and the token keys reachable)
+	//
+	// 503, with the failing checks named, while a dependency is unreachable.
 	//
 	// Corresponds with GET /readyz (the `GetReady` operationId).
 	GetReady(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // DownloadPdf Render the caller's profile as a PDF
+//
+// Renders in memory and answers the PDF as an attachment. Send the
+// ETag of an earlier download in `If-None-Match` to get 304 while the
+// profile is unchanged.
 //
 // Corresponds with GET /api/pdf/download (the `DownloadPdf` operationId).
 func (c *Client) DownloadPdf(ctx context.Context, params *DownloadPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -272,6 +232,8 @@ func (c *Client) DownloadPdf(ctx context.Context, params *DownloadPdfParams, req
 }
 
 // GetJob The state of one of the caller's upload jobs
+//
+// Only the caller's own jobs are visible; anyone else's id answers 404.
 //
 // Corresponds with GET /api/pdf/jobs/{job_id} (the `GetJob` operationId).
 func (c *Client) GetJob(ctx context.Context, jobId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -290,6 +252,7 @@ func (c *Client) GetJob(ctx context.Context, jobId openapi_types.UUID, reqEditor
 //
 // Answers 202 as soon as the job is on the queue; a worker renders the
 // PDF and stores it at `url`. Follow `Location` to see the job's state.
+// No request body.
 //
 // Corresponds with POST /api/pdf/upload-to-s3 (the `UploadPdfToS3` operationId).
 func (c *Client) UploadPdfToS3(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -306,6 +269,8 @@ func (c *Client) UploadPdfToS3(ctx context.Context, reqEditors ...RequestEditorF
 
 // GetHealth Liveness
 //
+// Answers 200 as long as the process serves requests.
+//
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
@@ -320,6 +285,8 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 }
 
 // GetReady Readiness (SQS, S3 and the token keys reachable)
+//
+// 503, with the failing checks named, while a dependency is unreachable.
 //
 // Corresponds with GET /readyz (the `GetReady` operationId).
 func (c *Client) GetReady(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -537,12 +504,18 @@ type ClientWithResponsesInterface interface {
 
 	// DownloadPdfWithResponse Render the caller's profile as a PDF
 	//
+	// Renders in memory and answers the PDF as an attachment. Send the
+	// ETag of an earlier download in `If-None-Match` to get 304 while the
+	// profile is unchanged.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/pdf/download (the `DownloadPdf` operationId).
 	DownloadPdfWithResponse(ctx context.Context, params *DownloadPdfParams, reqEditors ...RequestEditorFn) (*DownloadPdfResponse, error)
 
 	// GetJobWithResponse The state of one of the caller's upload jobs
+	//
+	// Only the caller's own jobs are visible; anyone else's id answers 404.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -553,6 +526,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Answers 202 as soon as the job is on the queue; a worker renders the
 	// PDF and stores it at `url`. Follow `Location` to see the job's state.
+	// No request body.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -561,12 +535,16 @@ type ClientWithResponsesInterface interface {
 
 	// GetHealthWithResponse Liveness
 	//
+	// Answers 200 as long as the process serves requests.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
 	// GetReadyWithResponse Readiness (SQS, S3 and the token keys reachable)
+	//
+	// 503, with the failing checks named, while a dependency is unreachable.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -601,11 +579,11 @@ type DownloadPdfResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *externalRef0.Unavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *DownloadPdfResponse200Headers
 	// Headers304 the parsed response headers for an HTTP 304 response
@@ -617,17 +595,17 @@ type DownloadPdfResponse struct {
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r DownloadPdfResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r DownloadPdfResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r DownloadPdfResponse) GetApplicationproblemJSON500() *InternalError {
+func (r DownloadPdfResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r DownloadPdfResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r DownloadPdfResponse) GetApplicationproblemJSON503() *externalRef0.Unavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -676,15 +654,15 @@ type GetJobResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Job
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
-	ApplicationproblemJSON404 *NotFound
+	ApplicationproblemJSON404 *JobNotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *externalRef0.Unavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetJobResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -697,27 +675,27 @@ func (r GetJobResponse) GetJSON200() *Job {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetJobResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r GetJobResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetJobResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r GetJobResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
-func (r GetJobResponse) GetApplicationproblemJSON404() *NotFound {
+func (r GetJobResponse) GetApplicationproblemJSON404() *JobNotFound {
 	return r.ApplicationproblemJSON404
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetJobResponse) GetApplicationproblemJSON500() *InternalError {
+func (r GetJobResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r GetJobResponse) GetApplicationproblemJSON503() *Unavailable {
+func (r GetJobResponse) GetApplicationproblemJSON503() *externalRef0.Unavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -771,11 +749,11 @@ type UploadPdfToS3Response struct {
 	// JSON202 the response for an HTTP 202 `application/json` response
 	JSON202 *UploadAccepted
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
-	ApplicationproblemJSON503 *Unavailable
+	ApplicationproblemJSON503 *externalRef0.Unavailable
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *UploadPdfToS3Response202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -790,17 +768,17 @@ func (r UploadPdfToS3Response) GetJSON202() *UploadAccepted {
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r UploadPdfToS3Response) GetApplicationproblemJSON401() *Unauthorized {
+func (r UploadPdfToS3Response) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r UploadPdfToS3Response) GetApplicationproblemJSON500() *InternalError {
+func (r UploadPdfToS3Response) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
-func (r UploadPdfToS3Response) GetApplicationproblemJSON503() *Unavailable {
+func (r UploadPdfToS3Response) GetApplicationproblemJSON503() *externalRef0.Unavailable {
 	return r.ApplicationproblemJSON503
 }
 
@@ -837,12 +815,19 @@ type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Health
+	JSON200 *externalRef0.Health
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *externalRef0.InternalError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetHealthResponse) GetJSON200() *Health {
+func (r GetHealthResponse) GetJSON200() *externalRef0.Health {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetHealthResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
+	return r.ApplicationproblemJSON500
 }
 
 // GetBody returns the raw response body bytes
@@ -878,18 +863,25 @@ type GetReadyResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Health
+	JSON200 *externalRef0.Health
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Health
+	JSON503 *externalRef0.Health
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetReadyResponse) GetJSON200() *Health {
+func (r GetReadyResponse) GetJSON200() *externalRef0.Health {
 	return r.JSON200
 }
 
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReadyResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
+	return r.ApplicationproblemJSON500
+}
+
 // GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetReadyResponse) GetJSON503() *Health {
+func (r GetReadyResponse) GetJSON503() *externalRef0.Health {
 	return r.JSON503
 }
 
@@ -924,6 +916,10 @@ func (r GetReadyResponse) ContentType() string {
 
 // DownloadPdfWithResponse Render the caller's profile as a PDF
 //
+// Renders in memory and answers the PDF as an attachment. Send the
+// ETag of an earlier download in `If-None-Match` to get 304 while the
+// profile is unchanged.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/pdf/download (the `DownloadPdf` operationId).
@@ -936,6 +932,8 @@ func (c *ClientWithResponses) DownloadPdfWithResponse(ctx context.Context, param
 }
 
 // GetJobWithResponse The state of one of the caller's upload jobs
+//
+// Only the caller's own jobs are visible; anyone else's id answers 404.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -952,6 +950,7 @@ func (c *ClientWithResponses) GetJobWithResponse(ctx context.Context, jobId open
 //
 // Answers 202 as soon as the job is on the queue; a worker renders the
 // PDF and stores it at `url`. Follow `Location` to see the job's state.
+// No request body.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -966,6 +965,8 @@ func (c *ClientWithResponses) UploadPdfToS3WithResponse(ctx context.Context, req
 
 // GetHealthWithResponse Liveness
 //
+// Answers 200 as long as the process serves requests.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /healthz (the `GetHealth` operationId).
@@ -978,6 +979,8 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 }
 
 // GetReadyWithResponse Readiness (SQS, S3 and the token keys reachable)
+//
+// 503, with the failing checks named, while a dependency is unreachable.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1008,21 +1011,21 @@ func ParseDownloadPdfResponse(rsp *http.Response) (*DownloadPdfResponse, error) 
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest externalRef0.Unavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1119,35 +1122,35 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
+		var dest JobNotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest externalRef0.Unavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1203,21 +1206,21 @@ func ParseUploadPdfToS3Response(rsp *http.Response) (*UploadPdfToS3Response, err
 		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Unavailable
+		var dest externalRef0.Unavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1276,11 +1279,18 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Health
+		var dest externalRef0.Health
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest externalRef0.InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
 
 	}
 
@@ -1302,14 +1312,21 @@ func ParseGetReadyResponse(rsp *http.Response) (*GetReadyResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Health
+		var dest externalRef0.Health
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest externalRef0.InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Health
+		var dest externalRef0.Health
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -56,6 +56,13 @@ func (a *Authenticator) Secured(operationID string) bool {
 // its claims. When the token is missing or bad it answers 401 itself and
 // returns false.
 func (a *Authenticator) Authenticate(ctx context.Context, w http.ResponseWriter, r *http.Request) (context.Context, bool) {
+	if len(r.Header.Values("Authorization")) > 1 {
+		// Authorization is not a list (RFC 9110 §11.6.2). Which of two
+		// counts is up to each proxy and server on the way: none does.
+		problem.Write(w, r, unauthorized("Send one Authorization header, not several",
+			`Bearer realm="prana", error="invalid_request"`))
+		return ctx, false
+	}
 	raw, ok := tokenFrom(r.Header.Get("Authorization"))
 	if !ok {
 		problem.Write(w, r, unauthorized("Missing or invalid Authorization header", `Bearer realm="prana"`))
@@ -99,6 +106,10 @@ func Middleware[F ~func(context.Context, http.ResponseWriter, *http.Request, any
 	}
 }
 
+// tokenFrom reads "Bearer <token>". The scheme is case-insensitive (RFC
+// 7235 §2.1, which RFC 6750 follows), so "bearer" and "BEARER" count too;
+// only spaces separate it from the token. The token itself is the
+// verifier's to judge.
 func tokenFrom(header string) (string, bool) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
 	token = strings.TrimSpace(token)

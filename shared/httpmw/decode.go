@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"reflect"
 
@@ -47,9 +48,13 @@ func decodeProblem(err error) *problem.Problem {
 	var tooBig *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
+	var netErr net.Error
 	switch {
 	case errors.As(err, &tooBig):
 		return TooLarge(tooBig.Limit)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		// The server's read timeout cut off a body that kept coming.
+		return problem.New(http.StatusRequestTimeout, "request_timeout", "The request body did not arrive in time.")
 	case errors.As(err, &typeErr) && typeErr.Field != "":
 		p := problem.New(http.StatusUnprocessableEntity, "validation_failed", "The request has invalid fields.")
 		p.Errors = []problem.FieldError{{Field: typeErr.Field, Message: "must be " + jsonKind(typeErr)}}

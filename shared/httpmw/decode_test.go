@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -48,6 +50,7 @@ func TestRequestError(t *testing.T) {
 		{"wrong field type", decodeErr(`{"email": 42}`), http.StatusUnprocessableEntity, "validation_failed", "email"},
 		{"wrong number type", decodeErr(`{"age": "old"}`), http.StatusUnprocessableEntity, "validation_failed", "age"},
 		{"wrong top-level type", decodeErr(`"just a string"`), http.StatusBadRequest, "bad_request", ""},
+		{"body read timed out", fmt.Errorf("can't decode JSON body: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}), http.StatusRequestTimeout, "request_timeout", ""},
 		{"anything else", errors.New("query parameter limit: strconv.Atoi: parsing \"x\""), http.StatusBadRequest, "bad_request", ""},
 	}
 	for _, tt := range tests {

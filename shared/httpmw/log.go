@@ -1,5 +1,6 @@
 // Package httpmw holds the HTTP middleware both services put in front of
-// their routes: access logs, panic recovery, metrics and body rules.
+// their routes: security headers, access logs, panic recovery, metrics and
+// body rules.
 package httpmw
 
 import (

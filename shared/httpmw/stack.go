@@ -13,15 +13,15 @@ import (
 )
 
 // NewRouter returns a chi router with the middleware every Prana service
-// runs (request id, access log, panic recovery, metrics) plus problem+json
-// answers for unknown routes and methods, and /metrics served from reg.
-// extra middleware runs after the common ones (chi wants all middleware
-// declared before the first route).
+// runs (security headers, request id, access log, panic recovery, metrics)
+// plus problem+json answers for unknown routes and methods, and /metrics
+// served from reg. extra middleware runs after the common ones (chi wants
+// all middleware declared before the first route).
 func NewRouter(log *slog.Logger, reg *prometheus.Registry, extra ...func(http.Handler) http.Handler) chi.Router {
 	r := chi.NewRouter()
 	// Metrics sits outside Recover so that requests that panicked are
 	// counted (as the 500s they became).
-	r.Use(requestid.Middleware, AccessLog(log), NewMetrics(reg).Middleware, Recover(log))
+	r.Use(SecurityHeaders, requestid.Middleware, AccessLog(log), NewMetrics(reg).Middleware, Recover(log))
 	r.Use(extra...)
 	r.NotFound(problem.NotFound)
 	r.MethodNotAllowed(problem.MethodNotAllowed)

@@ -16,19 +16,56 @@ import (
 // Grace is how long in-flight requests get to finish on shutdown.
 const Grace = 10 * time.Second
 
-// New returns a server with timeouts that stop slow clients from holding
-// connections open forever.
-func New(addr string, h http.Handler, log *slog.Logger) *http.Server {
+// Timeouts bound how long a client may take over each part of an exchange,
+// so that slow or stalled clients (a header sent byte by byte, a body that
+// never ends) are cut off instead of holding a connection and a goroutine
+// forever. Both services embed it in their config; a zero field means the
+// default.
+type Timeouts struct {
+	// ReadHeader bounds reading the request line and headers.
+	ReadHeader time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
+	// Read bounds reading the whole request, body included.
+	Read time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"30s"`
+	// Write bounds writing the answer.
+	Write time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"60s"`
+	// Idle bounds a keep-alive connection's wait for its next request.
+	Idle time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"120s"`
+}
+
+// DefaultTimeouts are the timeouts used for zero fields.
+var DefaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
+
+// New returns a server with the given timeouts (zero fields: the defaults).
+func New(addr string, h http.Handler, log *slog.Logger, t Timeouts) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: orDefault(t.ReadHeader, DefaultTimeouts.ReadHeader),
+		ReadTimeout:       orDefault(t.Read, DefaultTimeouts.Read),
+		WriteTimeout:      orDefault(t.Write, DefaultTimeouts.Write),
+		IdleTimeout:       orDefault(t.Idle, DefaultTimeouts.Idle),
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// Validate rejects negative timeouts and a header timeout longer than the
+// whole read's (it would never apply).
+func (t Timeouts) Validate() error {
+	if t.ReadHeader < 0 || t.Read < 0 || t.Write < 0 || t.Idle < 0 {
+		return errors.New("HTTP_*_TIMEOUT: must not be negative")
+	}
+	if t.Read > 0 && orDefault(t.ReadHeader, DefaultTimeouts.ReadHeader) > t.Read {
+		return errors.New("HTTP_READ_HEADER_TIMEOUT: must not exceed HTTP_READ_TIMEOUT")
+	}
+	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }
 
 // Run listens on srv.Addr and serves until ctx is done, then shuts down.

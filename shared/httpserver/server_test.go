@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"prana/shared/httpserver"
+	"prana/shared/slowclient"
 )
 
 var discard = slog.New(slog.DiscardHandler)
@@ -30,7 +31,7 @@ func recv[T any](t *testing.T, c <-chan T, what string) T {
 func TestNew(t *testing.T) {
 	t.Parallel()
 	h := http.NotFoundHandler()
-	srv := httpserver.New(":8080", h, discard)
+	srv := httpserver.New(":8080", h, discard, httpserver.Timeouts{})
 	if srv.Addr != ":8080" || srv.Handler == nil || srv.ErrorLog == nil {
 		t.Errorf("Addr %q, Handler %v, ErrorLog %v", srv.Addr, srv.Handler, srv.ErrorLog)
 	}
@@ -73,7 +74,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	readyAddr := make(chan net.Addr, 1)
 	served := make(chan error, 1)
 	go func() {
-		served <- httpserver.Serve(ctx, httpserver.New("", h, discard), ln, discard, func(a net.Addr) { readyAddr <- a })
+		served <- httpserver.Serve(ctx, httpserver.New("", h, discard, httpserver.Timeouts{}), ln, discard, func(a net.Addr) { readyAddr <- a })
 	}()
 	addr := recv(t, readyAddr, "the ready callback")
 	if addr.String() != ln.Addr().String() {
@@ -130,7 +131,7 @@ func TestServeListenerError(t *testing.T) {
 	_ = ln.Close()
 	done := make(chan error, 1)
 	go func() {
-		done <- httpserver.Serve(context.Background(), httpserver.New("", http.NotFoundHandler(), discard), ln, discard, nil)
+		done <- httpserver.Serve(context.Background(), httpserver.New("", http.NotFoundHandler(), discard, httpserver.Timeouts{}), ln, discard, nil)
 	}()
 	select {
 	case err := <-done:
@@ -146,7 +147,7 @@ func TestRun(t *testing.T) {
 	t.Parallel()
 	t.Run("bad address", func(t *testing.T) {
 		t.Parallel()
-		err := httpserver.Run(context.Background(), httpserver.New("127.0.0.1:-1", http.NotFoundHandler(), discard), discard, nil)
+		err := httpserver.Run(context.Background(), httpserver.New("127.0.0.1:-1", http.NotFoundHandler(), discard, httpserver.Timeouts{}), discard, nil)
 		if err == nil {
 			t.Error("Run on an invalid address = nil, want an error")
 		}
@@ -159,7 +160,7 @@ func TestRun(t *testing.T) {
 		addrs := make(chan net.Addr, 1)
 		done := make(chan error, 1)
 		go func() {
-			done <- httpserver.Run(ctx, httpserver.New("127.0.0.1:0", h, discard), discard, func(a net.Addr) { addrs <- a })
+			done <- httpserver.Run(ctx, httpserver.New("127.0.0.1:0", h, discard, httpserver.Timeouts{}), discard, func(a net.Addr) { addrs <- a })
 		}()
 		addr := recv(t, addrs, "the ready callback")
 		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
@@ -181,4 +182,50 @@ func TestRun(t *testing.T) {
 			t.Fatal("Run did not return after cancel")
 		}
 	})
+}
+
+// TestSlowClientsAreCutOff: the configured timeouts end a header sent byte
+// by byte and a body that never ends (bounds, not speeds: a server without
+// timeouts would hold both for good).
+func TestSlowClientsAreCutOff(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			w.WriteHeader(http.StatusRequestTimeout)
+		}
+	})
+	srv := httpserver.New("", h, discard, httpserver.Timeouts{ReadHeader: 300 * time.Millisecond, Read: 600 * time.Millisecond})
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	const slack = 3 * time.Second
+	r, err := slowclient.Header(ln.Addr().String(), 30*time.Millisecond)
+	if err != nil || r.After > 300*time.Millisecond+slack {
+		t.Errorf("slow header: cut off after %v (%v)", r.After, err)
+	}
+	r, err = slowclient.Body(ln.Addr().String(), "/", 30*time.Millisecond)
+	if err != nil || r.After > 600*time.Millisecond+slack {
+		t.Errorf("endless body: cut off after %v (%v)", r.After, err)
+	}
+}
+
+func TestTimeoutsValidate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		t  httpserver.Timeouts
+		ok bool
+	}{
+		{httpserver.Timeouts{}, true},
+		{httpserver.DefaultTimeouts, true},
+		{httpserver.Timeouts{Read: -time.Second}, false},
+		{httpserver.Timeouts{Read: time.Second}, false}, // the 5s default header timeout would never apply
+		{httpserver.Timeouts{ReadHeader: time.Second, Read: 2 * time.Second}, true},
+	} {
+		if err := tt.t.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%+v: Validate() = %v", tt.t, err)
+		}
+	}
 }

@@ -27,22 +27,30 @@ type Config struct {
 	// Leeway tolerates clock skew on exp and nbf.
 	Leeway time.Duration
 	// RefetchInterval bounds refetches triggered by an unknown kid
-	// (default 30 s), so garbage tokens cannot make us hammer the JWKS.
+	// (default 30 s), so garbage tokens cannot make us hammer the JWKS. It
+	// is also the shortest time a fetched JWKS is used before the next.
 	RefetchInterval time.Duration
+	// Now is the clock tokens and key freshness are judged by; nil means
+	// time.Now. Tests set it to move time without sleeping.
+	Now func() time.Time
 }
 
 // Verifier checks tokens. It is safe for concurrent use.
 type Verifier struct {
-	cfg    Config
-	keyOpt jwt.ParseOption
-	remote *remoteKeys
+	cfg      Config
+	keyOpt   jwt.ParseOption
+	remote   *remoteKeys
+	verified *verifiedTokens
 }
 
 // New returns a Verifier. With a JWKS URL it fetches the keys before
 // returning; if that fails (the auth service is not up yet) it does not
 // give up: Verify answers ErrKeysUnavailable until a fetch succeeds.
 func New(ctx context.Context, cfg Config) (*Verifier, error) {
-	v := &Verifier{cfg: cfg}
+	v := &Verifier{cfg: cfg, verified: newVerifiedTokens()}
+	if v.cfg.Now == nil {
+		v.cfg.Now = time.Now
+	}
 	switch cfg.Algorithm {
 	case "HS256":
 		if len(cfg.Secret) == 0 {
@@ -55,11 +63,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 			if cfg.JWKSURL == "" {
 				return nil, errors.New("jwtverify: EdDSA needs keys or a JWKS URL")
 			}
-			r, err := newRemoteKeys(ctx, cfg.JWKSURL, cfg.RefetchInterval)
-			if err != nil {
-				return nil, err
-			}
-			v.remote = r
+			v.remote = newRemoteKeys(ctx, cfg.JWKSURL, cfg.RefetchInterval, v.cfg.Now)
 		}
 	default:
 		return nil, fmt.Errorf("jwtverify: unsupported algorithm %q", cfg.Algorithm)
@@ -67,16 +71,29 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	return v, nil
 }
 
+// MaxTokenBytes bounds the tokens Verify looks at. Prana's are about 600
+// bytes; anything much longer is refused before it is decoded.
+const MaxTokenBytes = 8 << 10
+
 // Verify checks raw and returns its claims. Every failure wraps ErrInvalid.
 func (v *Verifier) Verify(ctx context.Context, raw string) (Claims, error) {
+	if err := checkCompact(raw); err != nil {
+		return Claims{}, err
+	}
+	keys := v.cfg.Keys
 	if v.remote != nil {
-		if _, err := v.remote.keys(ctx); err != nil {
+		var err error
+		if keys, err = v.remote.keys(ctx); err != nil {
 			return Claims{}, err
 		}
 	}
-	tok, err := v.parse(ctx, raw)
+	if c, ok := v.verified.lookup(raw, keys, v.cfg.Now()); ok {
+		return c, nil
+	}
+	tok, err := v.parse(ctx, raw, keys)
 	if err != nil && v.remote != nil && isUnknownKey(err) && v.remote.refetch(ctx) {
-		tok, err = v.parse(ctx, raw)
+		keys, _ = v.remote.keys(ctx)
+		tok, err = v.parse(ctx, raw, keys)
 	}
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired()) {
@@ -84,12 +101,23 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (Claims, error) {
 		}
 		return Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	return profileFrom(tok)
+	// jwx skips its exp check when exp is 0 (the epoch): such a token
+	// would never expire.
+	if tok.Expiration().Unix() <= 0 {
+		return Claims{}, ErrExpired
+	}
+	c, err := profileFrom(tok)
+	if err != nil {
+		return Claims{}, err
+	}
+	v.verified.remember(raw, keys, c, v.cfg.Now())
+	return c, nil
 }
 
-func (v *Verifier) parse(ctx context.Context, raw string) (jwt.Token, error) {
+func (v *Verifier) parse(ctx context.Context, raw string, keys jwk.Set) (jwt.Token, error) {
 	opts := []jwt.ParseOption{
 		jwt.WithContext(ctx),
+		jwt.WithClock(jwt.ClockFunc(v.cfg.Now)),
 		jwt.WithValidate(true),
 		jwt.WithRequiredClaim("exp"),
 		jwt.WithAcceptableSkew(v.cfg.Leeway),
@@ -100,15 +128,40 @@ func (v *Verifier) parse(ctx context.Context, raw string) (jwt.Token, error) {
 	if v.cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(v.cfg.Audience))
 	}
-	switch {
-	case v.keyOpt != nil:
+	if v.keyOpt != nil {
 		opts = append(opts, v.keyOpt)
-	case v.remote != nil:
-		opts = append(opts, jwt.WithKeySet(v.remote.cached, jwsRequireEdDSA()...))
-	default:
-		opts = append(opts, jwt.WithKeySet(v.cfg.Keys, jwsRequireEdDSA()...))
+	} else {
+		opts = append(opts, jwt.WithKeySet(keys, jwsRequireEdDSA()...))
 	}
 	return jwt.ParseString(raw, opts...)
+}
+
+// checkCompact admits only what an access token can be: a JWS in compact
+// serialization (three non-empty base64url parts) of bounded size. jwx
+// would also parse the JSON serialization, and an unsigned token ("alg":
+// "none") has an empty third part: both are refused here, before decoding.
+func checkCompact(raw string) error {
+	if len(raw) > MaxTokenBytes {
+		return fmt.Errorf("%w: longer than %d bytes", ErrInvalid, MaxTokenBytes)
+	}
+	segment, dots := 0, 0 // segment: length of the current part
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '.':
+			if segment == 0 {
+				return fmt.Errorf("%w: not a compact JWS", ErrInvalid)
+			}
+			dots, segment = dots+1, 0
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
+			segment++
+		default:
+			return fmt.Errorf("%w: not a compact JWS", ErrInvalid)
+		}
+	}
+	if dots != 2 || segment == 0 {
+		return fmt.Errorf("%w: not a compact JWS", ErrInvalid)
+	}
+	return nil
 }
 
 // Ping reports whether the verification keys are available (readiness).

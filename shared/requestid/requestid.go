@@ -20,12 +20,22 @@ type ctxKey struct{}
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(Header)
-		if !acceptable(id) {
+		if !Valid(id) {
 			id = newID()
 		}
 		w.Header().Set(Header, id)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
 	})
+}
+
+// NewContext returns ctx carrying id, for work done on behalf of a request
+// outside it (a queued job in the worker). An id that is not Valid is
+// dropped.
+func NewContext(ctx context.Context, id string) context.Context {
+	if !Valid(id) {
+		return ctx
+	}
+	return context.WithValue(ctx, ctxKey{}, id)
 }
 
 // FromContext returns the request id, or "" outside a request.
@@ -34,9 +44,9 @@ func FromContext(ctx context.Context) string {
 	return id
 }
 
-// acceptable keeps caller-chosen ids short and printable so they cannot
-// inject into logs or headers.
-func acceptable(id string) bool {
+// Valid keeps caller-chosen ids short and printable so they cannot inject
+// into logs or headers.
+func Valid(id string) bool {
 	if id == "" || len(id) > 128 {
 		return false
 	}

@@ -100,3 +100,16 @@ func TestFromContextOutsideRequest(t *testing.T) {
 		t.Errorf("FromContext(background) = %q, want empty", got)
 	}
 }
+
+func TestNewContext(t *testing.T) {
+	t.Parallel()
+	ctx := requestid.NewContext(context.Background(), "job-req-1")
+	if got := requestid.FromContext(ctx); got != "job-req-1" {
+		t.Errorf("FromContext = %q, want job-req-1", got)
+	}
+	for _, bad := range []string{"", "two words", strings.Repeat("x", 129), "line\nbreak"} {
+		if got := requestid.FromContext(requestid.NewContext(context.Background(), bad)); got != "" {
+			t.Errorf("NewContext(%q) kept %q, want it dropped", bad, got)
+		}
+	}
+}

@@ -33,7 +33,10 @@ var routerCache sync.Map // spec path → func() (routers.Router, error)
 // router loads and checks the spec at path once per process.
 func router(path string) (routers.Router, error) {
 	load, _ := routerCache.LoadOrStore(path, sync.OnceValues(func() (routers.Router, error) {
-		doc, err := openapi3.NewLoader().LoadFromFile(path)
+		// The specs $ref api/common.yaml next to them.
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = true
+		doc, err := loader.LoadFromFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}

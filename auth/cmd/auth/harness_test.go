@@ -30,8 +30,16 @@ import (
 
 func TestMain(m *testing.M) {
 	specvalidate.DefineFormats()
-	os.Exit(pgtest.Main(m))
+	suite.Secret(secretMarker, seedPassword, seedHash)
+	code := pgtest.Main(m)
+	removeBuiltBinary()
+	os.Exit(suite.Finish(code))
 }
+
+// suite holds every service log this package captures; TestMain scans it
+// at the end for passwords, tokens and hashes, and for lines that are not
+// one JSON object each.
+var suite logtest.Suite
 
 // secretMarker is part of every valid password the tests use, so that the
 // log check at the end of each service can look for it.
@@ -75,7 +83,7 @@ func testConfig(t *testing.T, dsn string) config.Config {
 	cfg.LogLevel = "debug"
 	cfg.Issuer, cfg.Audience = "prana-auth", "prana"
 	cfg.HashMaxWait = time.Minute
-	cfg.LoginPerIPPerMinute, cfg.LoginPerEmailPerMinute = 0, 0
+	cfg.LoginPerIPPerMinute, cfg.LoginPerIPEmailPerMinute, cfg.LoginPerEmailPerMinute = 0, 0, 0
 	return cfg
 }
 
@@ -95,7 +103,7 @@ func startService(t *testing.T, cfg config.Config) *service {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
 	}
-	s := &service{cfg: cfg, logs: &logtest.Buffer{}}
+	s := &service{cfg: cfg, logs: suite.Buffer("auth (" + t.Name() + ")")}
 	addr, stop, err := launch(cfg, s.logs)
 	if err != nil {
 		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)
@@ -197,6 +205,7 @@ func (s *service) mustLogin(t *testing.T, email, password string) string {
 	if resp.StatusCode() != http.StatusOK || resp.JSON200 == nil {
 		t.Fatalf("login %s: status %d, body %s", email, resp.StatusCode(), resp.Body)
 	}
+	suite.Secret(resp.JSON200.AccessToken)
 	return resp.JSON200.AccessToken
 }
 

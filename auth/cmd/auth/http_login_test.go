@@ -89,9 +89,12 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func TestLoginRateLimitPerEmail(t *testing.T) {
+// TestLoginRateLimitPerAddressAndEmail: one address failing for one email
+// is stopped, even with the right password; the victim from elsewhere is
+// not (abuse_test.go floods from many addresses).
+func TestLoginRateLimitPerAddressAndEmail(t *testing.T) {
 	t.Parallel()
-	s := newService(t, func(c *config.Config) { c.LoginPerEmailPerMinute = 3 })
+	s := newService(t, func(c *config.Config) { c.LoginPerIPEmailPerMinute = 3 })
 	s.mustSignup(t, validSignup("limited@example.com"))
 	s.mustSignup(t, validSignup("other@example.com"))
 

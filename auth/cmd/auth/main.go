@@ -1,5 +1,6 @@
 // Command auth runs the auth service: `auth` serves HTTP, `auth migrate`
-// applies the database migrations and exits.
+// applies the database migrations and exits, `auth healthcheck` exits 0 when
+// the running service is ready (for images without a shell).
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"prana/auth/internal/adapters/postgres"
 	"prana/auth/internal/config"
 	"prana/shared/cmdmain"
+	"prana/shared/healthprobe"
 )
 
 func main() {
@@ -28,8 +30,10 @@ func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return run(ctx, cfg, log, nil)
 	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "healthcheck":
+		return healthprobe.Probe(ctx, cfg.Addr)
 	default:
-		return fmt.Errorf("unknown command %q (use serve or migrate)", cmd)
+		return fmt.Errorf("unknown command %q (use serve, migrate or healthcheck)", cmd)
 	}
 }
 

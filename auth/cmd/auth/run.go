@@ -55,12 +55,10 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	gate := hashGate(cfg, reg)
 	store := postgres.NewStore(pool)
 	svc := app.New(store, argon2hash.New(hashParams(cfg), gate), issuer, app.Limiters{
-		PerIP:    ratelimit.New(cfg.LoginPerIPPerMinute, time.Minute),
-		PerEmail: ratelimit.New(cfg.LoginPerEmailPerMinute, time.Minute),
+		PerIP:      ratelimit.New(cfg.LoginPerIPPerMinute, time.Minute),
+		PerIPEmail: ratelimit.New(cfg.LoginPerIPEmailPerMinute, time.Minute),
+		PerEmail:   ratelimit.New(cfg.LoginPerEmailPerMinute, time.Minute),
 	}, log)
-	if err := svc.Prepare(ctx); err != nil {
-		return err
-	}
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys(),
 		Ready:    health.Checks{"postgres": store.Ping},
@@ -69,7 +67,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
-	srv := httpserver.New(cfg.Addr, h, log)
+	srv := httpserver.New(cfg.Addr, h, log, cfg.HTTP)
 	return httpserver.Run(ctx, srv, log, func(a net.Addr) {
 		log.Info("auth ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)
 		if ready != nil {

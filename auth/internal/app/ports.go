@@ -33,6 +33,10 @@ type PasswordHasher interface {
 	// Verify reports whether password matches hash and whether hash was made
 	// with parameters other than the current ones (and should be replaced).
 	Verify(ctx context.Context, password, hash string) (match, outdated bool, err error)
+	// Decoy returns a hash in the current format and parameters that no
+	// password matches. Making it costs nothing; verifying against it costs
+	// exactly what verifying a real hash does.
+	Decoy() string
 }
 
 // TokenIssuer signs access tokens.

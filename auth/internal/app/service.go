@@ -12,22 +12,30 @@ import (
 	"prana/auth/internal/domain"
 )
 
-// Limiters are the login rate limits; either may be nil (no limit).
+// Limiters are the login rate limits; any may be nil (no limit).
+//
+// An attacker controls the address but not the victim's: a limit keyed by
+// the email alone would let anyone lock a user out by failing logins in
+// their name. So the tight limits key on the client address and on the
+// (address, email) pair; PerEmail is only a backstop against one account
+// guessed at from many addresses and should be set far above the pair
+// limit, since an attacker with enough addresses can trip it.
 type Limiters struct {
-	PerIP    RateLimiter
-	PerEmail RateLimiter
+	PerIP      RateLimiter
+	PerIPEmail RateLimiter
+	PerEmail   RateLimiter
 }
 
 // Service runs the auth use cases.
 type Service struct {
-	users    UserRepository
-	hasher   PasswordHasher
-	tokens   TokenIssuer
-	limits   Limiters
-	log      *slog.Logger
-	now      func() time.Time
-	decoyMu  sync.Mutex
-	decoyVal string
+	users     UserRepository
+	hasher    PasswordHasher
+	tokens    TokenIssuer
+	limits    Limiters
+	log       *slog.Logger
+	now       func() time.Time
+	decoyOnce sync.Once
+	decoyVal  string
 }
 
 // New returns a Service using the given ports.
@@ -87,11 +95,13 @@ func (s *Service) Login(ctx context.Context, in domain.LoginInput, clientIP stri
 	return Token{Value: tok, TTL: ttl}, nil
 }
 
+// checkLimits stops at the first limit reached, so an attempt refused for
+// its address or pair does not count against the email's backstop.
 func (s *Service) checkLimits(clientIP, email string) error {
 	for _, c := range []struct {
 		l   RateLimiter
 		key string
-	}{{s.limits.PerIP, clientIP}, {s.limits.PerEmail, email}} {
+	}{{s.limits.PerIP, clientIP}, {s.limits.PerIPEmail, clientIP + " " + email}, {s.limits.PerEmail, email}} {
 		if c.l == nil {
 			continue
 		}
@@ -109,11 +119,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (dom
 	cred, err := s.users.CredentialsByEmail(ctx, email)
 	switch {
 	case errors.Is(err, domain.ErrUserNotFound):
-		decoy, derr := s.decoyHash(ctx)
-		if derr != nil {
-			return domain.Credentials{}, fmt.Errorf("login: %w", derr)
-		}
-		if _, _, err := s.hasher.Verify(ctx, password, decoy); err != nil {
+		if _, _, err := s.hasher.Verify(ctx, password, s.decoyHash()); err != nil {
 			return domain.Credentials{}, fmt.Errorf("login: %w", err)
 		}
 		return domain.Credentials{}, domain.ErrInvalidCredentials
@@ -148,25 +154,9 @@ func (s *Service) rehash(ctx context.Context, cred domain.Credentials, password 
 }
 
 // decoyHash is made once, with the current parameters, on first need.
-func (s *Service) decoyHash(ctx context.Context) (string, error) {
-	s.decoyMu.Lock()
-	defer s.decoyMu.Unlock()
-	if s.decoyVal != "" {
-		return s.decoyVal, nil
-	}
-	h, err := s.hasher.Hash(ctx, "decoy password that matches nobody")
-	if err != nil {
-		return "", err
-	}
-	s.decoyVal = h
-	return h, nil
-}
-
-// Prepare makes the decoy hash now, so that not even the first login for
-// an unknown email takes a different time.
-func (s *Service) Prepare(ctx context.Context) error {
-	_, err := s.decoyHash(ctx)
-	return err
+func (s *Service) decoyHash() string {
+	s.decoyOnce.Do(func() { s.decoyVal = s.hasher.Decoy() })
+	return s.decoyVal
 }
 
 // Me returns the profile of the user a verified token names.

@@ -94,6 +94,8 @@ func (f *fakeHasher) Verify(_ context.Context, pw, hash string) (bool, bool, err
 	return p == pw, v != f.version, nil
 }
 
+func (f *fakeHasher) Decoy() string { return f.version + ":\x00decoy" }
+
 type fakeTokens struct{}
 
 func (fakeTokens) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {
@@ -139,9 +141,6 @@ func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v2"}
 	svc := newService(h, users, Limiters{})
-	if err := svc.Prepare(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	_, _ = svc.Signup(context.Background(), signup)
 	_, errUnknown := svc.Login(context.Background(), domain.LoginInput{Email: "nobody@example.com", Password: "correct horse"}, "ip")
 	_, errWrong := svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "wrong horse"}, "ip")
@@ -194,5 +193,53 @@ func TestBusyHasherSurfaces(t *testing.T) {
 	}
 	if _, err := svc.Login(context.Background(), domain.LoginInput{Email: "a@b.co", Password: "x"}, "ip"); !errors.Is(err, ErrBusy) {
 		t.Fatalf("login: %v, want ErrBusy", err)
+	}
+}
+
+// keyLimiter allows `limit` attempts per key and remembers the keys seen.
+type keyLimiter struct {
+	limit int
+	seen  map[string]int
+}
+
+func (k *keyLimiter) Allow(key string) (bool, time.Duration) {
+	if k.seen == nil {
+		k.seen = map[string]int{}
+	}
+	if k.seen[key] >= k.limit {
+		return false, time.Minute
+	}
+	k.seen[key]++
+	return true, 0
+}
+
+// TestAttackerCannotLockOutAVictim: failures from the attacker's addresses
+// exhaust the pair limit for those addresses only; the victim's own
+// address still gets through, and refused attempts do not count against
+// the per-email backstop.
+func TestAttackerCannotLockOutAVictim(t *testing.T) {
+	t.Parallel()
+	users, h := newMemUsers(), &fakeHasher{version: "v"}
+	pair, email := &keyLimiter{limit: 3}, &keyLimiter{limit: 1000}
+	svc := newService(h, users, Limiters{PerIPEmail: pair, PerEmail: email})
+	if _, err := svc.Signup(context.Background(), signup); err != nil {
+		t.Fatal(err)
+	}
+	wrong := domain.LoginInput{Email: "ivan@example.com", Password: "guess"}
+	for _, ip := range []string{"10.0.0.1", "10.0.0.2", "10.0.0.3"} {
+		for i := range 5 {
+			_, err := svc.Login(context.Background(), wrong, ip)
+			var limited *RateLimitedError
+			if i < 3 && !errors.Is(err, domain.ErrInvalidCredentials) || i >= 3 && !errors.As(err, &limited) {
+				t.Fatalf("attempt %d from %s: %v", i+1, ip, err)
+			}
+		}
+	}
+	if n := email.seen["ivan@example.com"]; n != 9 {
+		t.Errorf("backstop counted %d attempts, want the 9 let through", n)
+	}
+	right := domain.LoginInput{Email: "Ivan@Example.com", Password: "correct horse"}
+	if _, err := svc.Login(context.Background(), right, "192.0.2.7"); err != nil {
+		t.Fatalf("the victim from their own address: %v", err)
 	}
 }

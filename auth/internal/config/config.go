@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"prana/shared/envconfig"
+	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
 )
 
@@ -43,8 +44,13 @@ type Config struct {
 	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"`
 	HashMaxWait       time.Duration `env:"HASH_MAX_WAIT" envDefault:"5s"`
 
-	LoginPerIPPerMinute    int `env:"LOGIN_RATE_PER_IP" envDefault:"30"`
-	LoginPerEmailPerMinute int `env:"LOGIN_RATE_PER_EMAIL" envDefault:"10"`
+	// Login attempts per minute (0 = unlimited). The email-only limit is a
+	// high backstop: see app.Limiters for why it must not be tight.
+	LoginPerIPPerMinute      int `env:"LOGIN_RATE_PER_IP" envDefault:"30"`
+	LoginPerIPEmailPerMinute int `env:"LOGIN_RATE_PER_IP_EMAIL" envDefault:"10"`
+	LoginPerEmailPerMinute   int `env:"LOGIN_RATE_PER_EMAIL" envDefault:"300"`
+
+	HTTP httpserver.Timeouts
 }
 
 // Load reads the environment and checks the result. Errors name the
@@ -90,6 +96,12 @@ func (c Config) Validate() error {
 	}
 	if c.Argon2Iterations < 1 || c.Argon2Parallelism < 1 {
 		errs = append(errs, errors.New("ARGON2_ITERATIONS and ARGON2_PARALLELISM: must be at least 1"))
+	}
+	if c.LoginPerIPPerMinute < 0 || c.LoginPerIPEmailPerMinute < 0 || c.LoginPerEmailPerMinute < 0 {
+		errs = append(errs, errors.New("LOGIN_RATE_*: must not be negative (0 = unlimited)"))
+	}
+	if err := c.HTTP.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.HashConcurrency < 0 || c.HashQueue < 0 {
 		errs = append(errs, errors.New("HASH_CONCURRENCY and HASH_QUEUE: must not be negative"))

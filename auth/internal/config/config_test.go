@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDatabaseURLWinsOverSeedVariables(t *testing.T) {
@@ -35,6 +36,8 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		"ARGON2_MEMORY_KIB":           {"ARGON2_MEMORY_KIB": "1024"},
 		"POSTGRES_PORT":               {"POSTGRES_PORT": "five"},
 		"AUTO_MIGRATE":                {"AUTO_MIGRATE": "perhaps"},
+		"LOGIN_RATE_":                 {"LOGIN_RATE_PER_IP_EMAIL": "-1"},
+		"HTTP_READ_HEADER_TIMEOUT":    {"HTTP_READ_HEADER_TIMEOUT": "10s", "HTTP_READ_TIMEOUT": "2s"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -59,5 +62,22 @@ func TestTokenDefaults(t *testing.T) {
 	}
 	if c.Algorithm != "EdDSA" || c.Issuer != "prana-auth" || c.Audience != "prana" || c.TokenTTL().Minutes() != 60 {
 		t.Fatalf("defaults %+v", c)
+	}
+}
+
+func TestLimitAndTimeoutDefaults(t *testing.T) {
+	for _, k := range []string{"LOGIN_RATE_PER_IP", "LOGIN_RATE_PER_IP_EMAIL", "LOGIN_RATE_PER_EMAIL", "HTTP_READ_HEADER_TIMEOUT", "HTTP_READ_TIMEOUT"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("HTTP_READ_TIMEOUT", "7s")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LoginPerIPPerMinute != 30 || c.LoginPerIPEmailPerMinute != 10 || c.LoginPerEmailPerMinute != 300 {
+		t.Errorf("login limits %d/%d/%d, want 30/10/300", c.LoginPerIPPerMinute, c.LoginPerIPEmailPerMinute, c.LoginPerEmailPerMinute)
+	}
+	if c.HTTP.ReadHeader != 5*time.Second || c.HTTP.Read != 7*time.Second {
+		t.Errorf("HTTP timeouts %+v, want the 5s default header timeout and the 7s read timeout set", c.HTTP)
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"prana/devstack/stack"
 )
 
 // followInterval is how often a followed file is checked for new output.
 const followInterval = 250 * time.Millisecond
 
-// follower copies what is appended to a file to a lineWriter, like `tail -f`. It is how the PostgreSQL server log
+// follower copies what is appended to a file to a stack.LineWriter, like `tail -f`. It is how the PostgreSQL server log
 // reaches the console: the server runs detached from prana-dev (pg_ctl starts it in its own session, so that
 // Ctrl-C in the terminal does not kill it before the services are stopped) and writes to its log file only.
 type follower struct {
@@ -19,7 +21,7 @@ type follower struct {
 
 // followFile starts following path from its current end (earlier runs' output is not repeated). The file need
 // not exist yet.
-func followFile(path string, w *lineWriter) *follower {
+func followFile(path string, w *stack.LineWriter) *follower {
 	f := &follower{quit: make(chan struct{}), done: make(chan struct{})}
 	var offset int64
 	if fi, err := os.Stat(path); err == nil {

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"prana/devstack/stack"
 )
 
 // emulatorAddr is where the emulator listens: loopback only, on the port of emulatorEndpoint.
@@ -41,8 +43,8 @@ func main() {
 // run brings the system up, waits for a signal or for a service to exit, and tears down what it started, in
 // reverse order. An interrupt at any point is a normal end, not an error.
 func run(ctx context.Context) (err error) {
-	con := newConsole(os.Stdout)
-	devOut := con.prefixed("dev")
+	con := stack.NewConsole(os.Stdout)
+	devOut := con.Prefixed("dev")
 	log := slog.New(slog.NewTextHandler(devOut, &slog.HandlerOptions{ReplaceAttr: dropTime}))
 
 	root, err := repoRoot()
@@ -87,7 +89,7 @@ func run(ctx context.Context) (err error) {
 	}()
 
 	if ownEmulator {
-		em, err := startEmulator(emulatorAddr, con.prefixed("aws"))
+		em, err := stack.StartEmulator(emulatorAddr, con.Prefixed("aws"))
 		if err != nil {
 			return err
 		}
@@ -118,8 +120,8 @@ func run(ctx context.Context) (err error) {
 	if err := build(ctx, root, svcs, con); err != nil {
 		return err
 	}
-	sup := newSupervisor(con, root, withDefaults(os.Environ(), serviceDefaults(dsn)))
-	teardown = append(teardown, func() { sup.stop(stopTimeout, log.Info) })
+	sup := stack.NewSupervisor(con, root, withDefaults(os.Environ(), serviceDefaults(dsn)))
+	teardown = append(teardown, func() { sup.Stop(stopTimeout, log.Info) })
 	if err := startAll(ctx, root, svcs, sup); err != nil {
 		return err
 	}
@@ -129,20 +131,20 @@ func run(ctx context.Context) (err error) {
 	case <-ctx.Done():
 		log.Info("stopping")
 		return nil
-	case c := <-sup.exits():
-		return fmt.Errorf("%s exited unexpectedly (%s); stopped everything", c.name, exitStatus(c.err))
+	case c := <-sup.Exits():
+		return fmt.Errorf("%s exited unexpectedly (%s); stopped everything", c.Name, stack.ExitStatus(c.Err))
 	}
 }
 
 // startAll starts the services in order, each once the service it comes after is ready, then waits until every
 // service with a readiness URL is ready.
-func startAll(ctx context.Context, root string, svcs []service, sup *supervisor) error {
+func startAll(ctx context.Context, root string, svcs []service, sup *stack.Supervisor) error {
 	ready := map[string]bool{}
 	await := func(s service) error {
 		if s.readyURL == "" || ready[s.name] {
 			return nil
 		}
-		if err := waitReady(ctx, s.name, s.readyURL, readyTimeout, sup.exits()); err != nil {
+		if err := waitReady(ctx, s.name, s.readyURL, readyTimeout, sup.Exits()); err != nil {
 			return err
 		}
 		ready[s.name] = true
@@ -156,7 +158,7 @@ func startAll(ctx context.Context, root string, svcs []service, sup *supervisor)
 				}
 			}
 		}
-		if _, err := sup.start(s.name, s.binary(root)); err != nil {
+		if _, err := sup.Start(s.name, s.binary(root)); err != nil {
 			return err
 		}
 	}

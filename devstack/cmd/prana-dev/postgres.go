@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"prana/shared/pgcluster"
+
+	"prana/devstack/stack"
 )
 
 // databaseName is the database the services use in the local cluster.
@@ -22,7 +24,7 @@ const databaseName = "prana"
 // startPostgres returns the DATABASE_URL for the services and a function that undoes what it started. With
 // DATABASE_URL set it uses that and starts nothing. Otherwise it runs a cluster of its own in root/.data/postgres:
 // created on the first run and kept (data included) across runs, with its server log shown under "postgres".
-func startPostgres(ctx context.Context, root string, con *console, log *slog.Logger) (dsn string, stop func(), err error) {
+func startPostgres(ctx context.Context, root string, con *stack.Console, log *slog.Logger) (dsn string, stop func(), err error) {
 	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
 		log.Info("using DATABASE_URL from the environment", "url", redact(dsn))
 		return dsn, func() {}, nil
@@ -49,7 +51,7 @@ func startPostgres(ctx context.Context, root string, con *console, log *slog.Log
 	}
 
 	portFile := filepath.Join(root, ".data", "postgres.port")
-	serverLog := followFile(c.LogPath(), con.prefixed("postgres"))
+	serverLog := followFile(c.LogPath(), con.Prefixed("postgres"))
 	for attempt := 1; ; attempt++ {
 		if c.Port, err = choosePort(portFile); err != nil {
 			serverLog.stop()
@@ -85,7 +87,7 @@ func startPostgres(ctx context.Context, root string, con *console, log *slog.Log
 
 // findOrInstallPostgres finds the server binaries. When they are missing and this is a Debian-like system on
 // which we are root, it installs them (apt-get install postgresql) rather than stopping with instructions.
-func findOrInstallPostgres(ctx context.Context, con *console, log *slog.Logger) (string, error) {
+func findOrInstallPostgres(ctx context.Context, con *stack.Console, log *slog.Logger) (string, error) {
 	bin, err := pgcluster.Find()
 	if err == nil || !errors.Is(err, pgcluster.ErrNotFound) || os.Geteuid() != 0 {
 		return bin, err
@@ -94,7 +96,7 @@ func findOrInstallPostgres(ctx context.Context, con *console, log *slog.Logger) 
 		return "", err
 	}
 	log.Warn("PostgreSQL server binaries not found; installing them: apt-get update && apt-get install -y postgresql")
-	out := con.prefixed("apt")
+	out := con.Prefixed("apt")
 	defer out.Flush()
 	for _, args := range [][]string{{"update"}, {"install", "-y", "postgresql"}} {
 		cmd := exec.CommandContext(ctx, "apt-get", args...)

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"prana/devstack/stack"
 )
 
 // service is one program prana-dev builds and runs.
@@ -65,33 +64,23 @@ func present(root string, all []service, log *slog.Logger) []service {
 	return out
 }
 
-// build compiles the services in one `go build` (shared dependencies compile once) into root/.data/bin.
-func build(ctx context.Context, root string, svcs []service, con *console) error {
+// build compiles the services in one `go build` into root/.data/bin.
+func build(ctx context.Context, root string, svcs []service, con *stack.Console) error {
 	if len(svcs) == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Join(root, binDir), 0o755); err != nil {
-		return fmt.Errorf("build: %w", err)
-	}
-	args := []string{"build", "-o", binDir + "/"}
+	var pkgs []string
 	for _, s := range svcs {
-		args = append(args, s.pkg)
+		pkgs = append(pkgs, s.pkg)
 	}
-	out := con.prefixed("build")
+	out := con.Prefixed("build")
 	defer out.Flush()
-	fmt.Fprintf(out, "go %s\n", strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
-	}
-	return nil
+	return stack.Build(ctx, root, filepath.Join(root, binDir), pkgs, out)
 }
 
 // waitReady polls url until it answers 200. It gives up when timeout passes, when ctx ends, or when any child
 // exits (a service that crashed on start will never become ready; say so at once).
-func waitReady(ctx context.Context, name, url string, timeout time.Duration, exits <-chan *child) error {
+func waitReady(ctx context.Context, name, url string, timeout time.Duration, exits <-chan *stack.Child) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	client := &http.Client{Timeout: 2 * time.Second}
@@ -114,7 +103,7 @@ func waitReady(ctx context.Context, name, url string, timeout time.Duration, exi
 		}
 		select {
 		case c := <-exits:
-			return fmt.Errorf("%s exited (%s) while waiting for %s to become ready", c.name, exitStatus(c.err), name)
+			return fmt.Errorf("%s exited (%s) while waiting for %s to become ready", c.Name, stack.ExitStatus(c.Err), name)
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return fmt.Errorf("%s did not become ready: GET %s got no 200 within %s (last: %s)", name, url, timeout, last)

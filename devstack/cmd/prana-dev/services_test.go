@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"prana/devstack/stack"
 )
 
 func TestWaitReady(t *testing.T) {
@@ -33,8 +35,8 @@ func TestWaitReady(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "pdf did not become ready") || !strings.Contains(err.Error(), "503") {
 		t.Errorf("never ready: %v", err)
 	}
-	exits := make(chan *child, 1)
-	exits <- &child{name: "auth"}
+	exits := make(chan *stack.Child, 1)
+	exits <- &stack.Child{Name: "auth"}
 	err = waitReady(ctx, "pdf", srv.URL+"/never", 10*time.Second, exits)
 	if err == nil || !strings.Contains(err.Error(), "auth exited") {
 		t.Errorf("child exit while waiting: %v", err)

@@ -48,7 +48,7 @@ type worker struct {
 
 // startWorker runs the worker with a short visibility timeout on a fresh
 // queue and bucket; edit adjusts its config (e.g. to go through a gate).
-func startWorker(t *testing.T, edit ...func(*config.Config)) *worker {
+func startWorker(t testing.TB, edit ...func(*config.Config)) *worker {
 	t.Helper()
 	endpoint := awstest.Start(t)
 	var cfg config.Config
@@ -61,6 +61,9 @@ func startWorker(t *testing.T, edit ...func(*config.Config)) *worker {
 	cfg.BucketName = "user-pdfs-" + uuid.NewString()[:18]
 	cfg.VisibilityTimeout, cfg.WorkerDrainTimeout, cfg.StartupTimeout = 2*time.Second, 5*time.Second, 3*time.Second
 	cfg.WorkerConcurrency = 2
+	// The emulator requeues a message whose visibility ran out only on a
+	// new receive: short polls let a redelivery happen in test time.
+	cfg.SQSWaitTime = time.Second
 
 	// The test's view is set up first, so tasks can be sent before the
 	// worker is up; both ends create the same queues and bucket.
@@ -76,7 +79,9 @@ func startWorker(t *testing.T, edit ...func(*config.Config)) *worker {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, logging.New(t.Output(), cfg.LogLevel, "pdf-worker")) }()
+	go func() {
+		done <- run(ctx, cfg, logging.New(suite.Tee("pdf-worker ("+t.Name()+")", t.Output()), cfg.LogLevel, "pdf-worker"))
+	}()
 	var once sync.Once
 	var runErr error
 	var took time.Duration
@@ -103,31 +108,42 @@ func startWorker(t *testing.T, edit ...func(*config.Config)) *worker {
 
 // queuedTask is an upload task for a new user whose job the API has
 // recorded as queued.
-func (w *worker) queuedTask(t *testing.T, name string) domain.Task {
+func (w *worker) queuedTask(t testing.TB, name string) domain.Task {
 	t.Helper()
-	p := domain.Profile{
-		UserID: uuid.NewString(), Name: name, Surname: "Петренко", Email: "ivan@example.com",
-		DateOfBirth: time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC),
-	}
-	requested := time.Now().UTC().Add(-time.Second)
+	task := w.queuedTaskFor(name)
+	w.record(t, task)
+	return task
+}
+
+// record saves task's job as queued, as the API does before sending it.
+func (w *worker) record(t testing.TB, task domain.Task) {
+	t.Helper()
 	job := domain.Job{
-		ID: uuid.Must(uuid.NewV7()).String(), UserID: p.UserID, Status: domain.JobQueued,
-		URL: w.stack.Store.PublicURL(p.ObjectKey()), UpdatedAt: requested,
+		ID: task.JobID, UserID: task.Profile.UserID, Status: domain.JobQueued,
+		URL: w.stack.Store.PublicURL(task.Profile.ObjectKey()), UpdatedAt: task.RequestedAt,
 	}
 	if err := w.stack.Store.SaveJob(context.Background(), job); err != nil {
 		t.Fatal(err)
 	}
-	return domain.Task{JobID: job.ID, Profile: p, RequestedAt: requested}
 }
 
-func (w *worker) publish(t *testing.T, task domain.Task) {
+// queuedTaskFor is an upload task for a new user, not yet recorded.
+func (w *worker) queuedTaskFor(name string) domain.Task {
+	p := domain.Profile{
+		UserID: uuid.NewString(), Name: name, Surname: "Петренко", Email: "ivan@example.com",
+		DateOfBirth: time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC),
+	}
+	return domain.Task{JobID: uuid.Must(uuid.NewV7()).String(), Profile: p, RequestedAt: time.Now().UTC().Add(-time.Second)}
+}
+
+func (w *worker) publish(t testing.TB, task domain.Task) {
 	t.Helper()
 	if err := sqsqueue.NewPublisher(w.stack.SQS, w.stack.QueueURL, sqsqueue.PublisherOptions{}).Publish(context.Background(), task); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func (w *worker) sendRaw(t *testing.T, body string) {
+func (w *worker) sendRaw(t testing.TB, body string) {
 	t.Helper()
 	if _, err := w.stack.SQS.SendMessage(context.Background(), &sqs.SendMessageInput{
 		QueueUrl: aws.String(w.stack.QueueURL), MessageBody: aws.String(body),
@@ -137,7 +153,7 @@ func (w *worker) sendRaw(t *testing.T, body string) {
 }
 
 // object reads a stored object; ok is false while it does not exist.
-func (w *worker) object(t *testing.T, key string) (body []byte, contentType string, ok bool) {
+func (w *worker) object(t testing.TB, key string) (body []byte, contentType string, ok bool) {
 	t.Helper()
 	out, err := w.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(w.cfg.BucketName), Key: aws.String(key)})
 	if err != nil {
@@ -152,7 +168,7 @@ func (w *worker) object(t *testing.T, key string) (body []byte, contentType stri
 }
 
 // waitObject waits for key to be stored and returns it.
-func (w *worker) waitObject(t *testing.T, key string) []byte {
+func (w *worker) waitObject(t testing.TB, key string) []byte {
 	t.Helper()
 	var body []byte
 	awstest.Eventually(t, 15*time.Second, key+" stored", func() bool {
@@ -164,7 +180,7 @@ func (w *worker) waitObject(t *testing.T, key string) []byte {
 }
 
 // job reads a job record.
-func (w *worker) job(t *testing.T, id string) domain.Job {
+func (w *worker) job(t testing.TB, id string) domain.Job {
 	t.Helper()
 	j, err := w.stack.Store.Job(context.Background(), id)
 	if err != nil {
@@ -174,7 +190,7 @@ func (w *worker) job(t *testing.T, id string) domain.Job {
 }
 
 // waitJob waits until cond holds for the job's record.
-func (w *worker) waitJob(t *testing.T, id, what string, cond func(domain.Job) bool) domain.Job {
+func (w *worker) waitJob(t testing.TB, id, what string, cond func(domain.Job) bool) domain.Job {
 	t.Helper()
 	var j domain.Job
 	awstest.Eventually(t, 15*time.Second, "job "+what, func() bool {
@@ -186,7 +202,7 @@ func (w *worker) waitJob(t *testing.T, id, what string, cond func(domain.Job) bo
 
 // counts returns the messages waiting and in flight on the queue (suffix
 // "" or "-dlq").
-func (w *worker) counts(t *testing.T, suffix string) (visible, inFlight int) {
+func (w *worker) counts(t testing.TB, suffix string) (visible, inFlight int) {
 	t.Helper()
 	ctx := context.Background()
 	u, err := w.stack.SQS.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(w.cfg.QueueName + suffix)})
@@ -208,6 +224,22 @@ func (w *worker) counts(t *testing.T, suffix string) (visible, inFlight int) {
 	return visible, inFlight
 }
 
+// receiveNothing polls the queue once, as a second worker would, and fails
+// if it gets a message: the emulator moves a message past its receive
+// count to the dead-letter queue only when someone asks for messages.
+func (w *worker) receiveNothing(t testing.TB) {
+	t.Helper()
+	out, err := w.stack.SQS.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+		QueueUrl: aws.String(w.stack.QueueURL), MaxNumberOfMessages: 1, VisibilityTimeout: 0,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Messages) > 0 {
+		t.Fatalf("received a message the worker should hold or have settled")
+	}
+}
+
 // gate is a reverse proxy to the emulator that holds every upload of a
 // profile PDF for delay before passing it on, and counts them.
 type gate struct {
@@ -223,7 +255,7 @@ type gate struct {
 
 // newGate starts a gate in front of the emulator; route the worker through
 // it with its via method as a config edit.
-func newGate(t *testing.T, delay time.Duration) *gate {
+func newGate(t testing.TB, delay time.Duration) *gate {
 	t.Helper()
 	target, err := url.Parse(awstest.Start(t))
 	if err != nil {

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"runtime"
 
 	"github.com/google/uuid"
 
@@ -37,10 +36,10 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		func() string { return uuid.Must(uuid.NewV7()).String() })
 	concurrency := cfg.WorkerConcurrency
 	if concurrency == 0 {
-		concurrency = 2 * runtime.NumCPU()
+		concurrency = sqsqueue.DefaultConcurrency()
 	}
 	consumer := sqsqueue.NewConsumer(aws.SQS, aws.QueueURL, log, sqsqueue.ConsumerOptions{
-		Concurrency: concurrency, VisibilityTimeout: cfg.VisibilityTimeout,
+		Concurrency: concurrency, VisibilityTimeout: cfg.VisibilityTimeout, WaitTime: cfg.SQSWaitTime,
 		MaxReceiveCount: cfg.MaxReceiveCount, DrainTimeout: cfg.WorkerDrainTimeout,
 	})
 	log.Info("pdf-worker ready", "queue", cfg.QueueName, "bucket", cfg.BucketName, "concurrency", concurrency)

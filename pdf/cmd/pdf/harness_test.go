@@ -32,8 +32,12 @@ import (
 
 func TestMain(m *testing.M) {
 	specvalidate.DefineFormats()
-	os.Exit(m.Run())
+	os.Exit(suite.Finish(m.Run()))
 }
+
+// suite holds every service log this package captures; TestMain scans it
+// at the end for tokens and for lines that are not one JSON object each.
+var suite logtest.Suite
 
 // service is one running pdf service.
 type service struct {
@@ -90,7 +94,7 @@ func newService(t *testing.T, edit ...func(*config.Config)) *service {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("test config is invalid: %v", err)
 	}
-	s := &service{cfg: cfg, endpoint: cfg.AWSEndpointURL, logs: &logtest.Buffer{}}
+	s := &service{cfg: cfg, endpoint: cfg.AWSEndpointURL, logs: suite.Buffer("pdf (" + t.Name() + ")")}
 	addr, stop, err := launch(cfg, s.logs)
 	if err != nil {
 		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)

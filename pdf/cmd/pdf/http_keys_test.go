@@ -14,12 +14,15 @@ import (
 // TestAuthDownAtStartThenRecovers starts the pdf service while the auth
 // service's JWKS cannot be fetched. It must start anyway, say so on
 // /readyz, answer token-bearing requests with 503 (not 401: the tokens may
-// be good), and recover by itself once the keys can be fetched.
+// be good), and recover by itself once the keys can be fetched. When auth
+// goes away again later, the keys it has keep working.
 func TestAuthDownAtStartThenRecovers(t *testing.T) {
 	t.Parallel()
 	iss := newIssuer(t)
 	var up atomic.Bool
+	var fetches atomic.Int32
 	gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
 		if !up.Load() {
 			http.Error(w, "auth is down", http.StatusBadGateway)
 			return
@@ -62,5 +65,29 @@ func TestAuthDownAtStartThenRecovers(t *testing.T) {
 	}
 	if resp, _ = s.do(t, http.MethodGet, "/readyz", nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("/readyz after recovery: %d, want 200", resp.StatusCode)
+	}
+
+	// Auth disappears again: the keys already fetched keep verifying, for
+	// a new user's token too, and a token with a kid nobody published is
+	// still a 401, not a 503.
+	up.Store(false)
+	before := fetches.Load()
+	for _, u := range []user{newUser(), newUser()} {
+		resp, _ = s.do(t, http.MethodGet, "/api/pdf/download", http.Header{"Authorization": {"Bearer " + iss.token(t, u)}})
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("download with auth gone after keys were fetched: %d, want 200", resp.StatusCode)
+		}
+	}
+	stranger := newIssuer(t) // signs with a key of its own, under another kid
+	resp, _ = s.do(t, http.MethodGet, "/api/pdf/download", http.Header{"Authorization": {"Bearer " + stranger.token(t, newUser())}})
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unknown kid with auth gone but keys cached: %d, want 401", resp.StatusCode)
+	}
+	if resp, _ = s.do(t, http.MethodGet, "/readyz", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("/readyz with auth gone but keys cached: %d, want 200", resp.StatusCode)
+	}
+	// The unknown kid may cost one refetch; no more than that.
+	if n := fetches.Load() - before; n > 1 {
+		t.Errorf("%d JWKS fetches while auth was gone, want at most 1", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"prana/pdf/pdfclient"
+	"prana/shared/apimodels"
 )
 
 // download calls GET /api/pdf/download with the given Authorization header
@@ -131,7 +132,7 @@ func TestOperationalEndpoints(t *testing.T) {
 
 	t.Run("healthz", func(t *testing.T) {
 		resp, err := s.client.GetHealthWithResponse(ctx)
-		if err != nil || resp.StatusCode() != http.StatusOK || resp.JSON200 == nil || resp.JSON200.Status != pdfclient.HealthStatusOk {
+		if err != nil || resp.StatusCode() != http.StatusOK || resp.JSON200 == nil || resp.JSON200.Status != apimodels.HealthStatusOk {
 			t.Fatalf("healthz: %v %d %s", err, resp.StatusCode(), resp.Body)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/adapters/httpapi"
+	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/awsstack"
@@ -38,7 +39,8 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 		return err
 	}
 	publisher := sqsqueue.NewPublisher(aws.SQS, aws.QueueURL, sqsqueue.PublisherOptions{})
-	svc := app.New(app.Ports{Renderer: renderer, Queue: publisher, Objects: aws.Store, Jobs: aws.Store}, log, newJobID)
+	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
+	svc := app.New(app.Ports{Renderer: renderer, Documents: documents, Queue: publisher, Objects: aws.Store, Jobs: aws.Store}, log, newJobID)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := httpapi.NewHandler(httpapi.Deps{
@@ -48,12 +50,16 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
-	return httpserver.Run(ctx, httpserver.New(cfg.Addr, h, log), log, func(a net.Addr) {
+	return httpserver.Run(ctx, httpserver.New(cfg.Addr, h, log, cfg.HTTP), log, func(a net.Addr) {
 		log.Info("pdf ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)
 		if ready != nil {
 			ready(a)
 		}
 	})
 }
+
+// pdfMaxAge is how long a rendered PDF is served from memory before it is
+// rendered again: the "Generated" time it prints stays within the hour.
+const pdfMaxAge = time.Hour
 
 func newJobID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -12,6 +12,15 @@ type Renderer interface {
 	Render(ctx context.Context, p domain.Profile, generatedAt time.Time) ([]byte, error)
 }
 
+// DocumentCache keeps rendered documents by a key that names their content,
+// so a profile seen before is served without rendering it again.
+type DocumentCache interface {
+	// Document returns the document stored under key, or calls render,
+	// stores and returns its result. Concurrent callers of one key share a
+	// single render; a failed render is not stored.
+	Document(ctx context.Context, key string, render func(context.Context) ([]byte, error)) ([]byte, error)
+}
+
 // TaskPublisher puts a task on the job queue. A nil error means the queue has
 // accepted the message.
 type TaskPublisher interface {

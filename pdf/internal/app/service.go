@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,10 +22,11 @@ var ErrUnavailable = errors.New("dependency unavailable")
 
 // Ports are the adapters a Service uses.
 type Ports struct {
-	Renderer Renderer
-	Queue    TaskPublisher // nil in the worker
-	Objects  ObjectStore
-	Jobs     JobStore
+	Renderer  Renderer
+	Documents DocumentCache // nil: every download renders
+	Queue     TaskPublisher // nil in the worker
+	Objects   ObjectStore
+	Jobs      JobStore
 }
 
 // Service runs the pdf use cases.
@@ -42,23 +44,44 @@ func New(p Ports, log *slog.Logger, newID func() string) *Service {
 
 // renderVersion changes whenever the PDF layout does, so that ETags of
 // documents rendered by an older layout stop matching.
-const renderVersion = "profile-v1"
+const renderVersion = "profile-v2"
 
 // ETag identifies the content of a profile's PDF. The generation time
 // printed on the page is not part of it: two renders of one profile are
-// the same document to the user.
+// the same document to the user. It is also the document cache's key, so
+// two profiles must never share it: each field is length-prefixed, which
+// a separator byte (that a name could contain) would not guarantee.
 func ETag(p domain.Profile) string {
-	h := sha256.New()
-	for _, f := range []string{renderVersion, p.UserID, p.Name, p.Surname, p.Email, p.DateOfBirth.Format(domain.DateLayout)} {
-		h.Write([]byte(f))
-		h.Write([]byte{0})
+	var buf [256]byte
+	b := buf[:0]
+	for _, f := range [...]string{renderVersion, p.UserID, p.Name, p.Surname, p.Email} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
 	}
-	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
+	b = p.DateOfBirth.AppendFormat(b, domain.DateLayout)
+	sum := sha256.Sum256(b)
+	var tag [2 + 2*16]byte
+	tag[0], tag[len(tag)-1] = '"', '"'
+	hex.Encode(tag[1:len(tag)-1], sum[:16])
+	return string(tag[:])
 }
 
-// Download renders the profile now, in memory.
+// Download returns the profile's PDF. With a DocumentCache, a profile
+// whose ETag was served before gets the same document again, its
+// generation time included: the ETag promises the same content.
 func (s *Service) Download(ctx context.Context, p domain.Profile) ([]byte, error) {
-	doc, err := s.p.Renderer.Render(ctx, p, s.now().UTC())
+	render := func(ctx context.Context) ([]byte, error) {
+		return s.p.Renderer.Render(ctx, p, s.now().UTC())
+	}
+	var (
+		doc []byte
+		err error
+	)
+	if s.p.Documents == nil {
+		doc, err = render(ctx)
+	} else {
+		doc, err = s.p.Documents.Document(ctx, ETag(p), render)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("download: %w", err)
 	}

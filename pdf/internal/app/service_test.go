@@ -166,7 +166,7 @@ func TestProcessTask(t *testing.T) {
 	if err := f.svc.ProcessTask(context.Background(), task, false); err != nil {
 		t.Fatal(err)
 	}
-	want := []domain.JobStatus{domain.JobQueued, domain.JobProcessing, domain.JobDone}
+	want := []domain.JobStatus{domain.JobQueued, domain.JobDone}
 	if got := f.jobs.states(task.JobID); !slices.Equal(got, want) {
 		t.Errorf("job states = %v, want %v", got, want)
 	}

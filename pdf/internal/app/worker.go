@@ -3,18 +3,25 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"prana/pdf/internal/domain"
+	"prana/shared/requestid"
 )
 
 // ProcessTask renders a queued task and stores the PDF. It is idempotent: a
 // redelivered task renders the same bytes (the generation time printed is
 // the request time) to the same key. lastAttempt says the queue will not
 // deliver the task again, so a failure now is final.
+//
+// A job that succeeds at once goes from queued straight to done: a
+// "processing" record written a few milliseconds before "done" would cost
+// an S3 write per job and tell no one anything. A failed attempt with
+// retries left records processing, so the status shows the job is being
+// worked on until the retry settles it.
 func (s *Service) ProcessTask(ctx context.Context, t domain.Task, lastAttempt bool) error {
-	job := s.jobFor(ctx, t)
-	s.setState(ctx, job, domain.JobProcessing, "")
+	job := s.jobFor(t)
 	generatedAt := t.RequestedAt
 	if generatedAt.IsZero() {
 		generatedAt = s.now().UTC()
@@ -23,6 +30,8 @@ func (s *Service) ProcessTask(ctx context.Context, t domain.Task, lastAttempt bo
 	if err != nil {
 		if lastAttempt {
 			s.setState(ctx, job, domain.JobFailed, "rendering or storing the PDF failed repeatedly")
+		} else {
+			s.setState(ctx, job, domain.JobProcessing, "")
 		}
 		return err
 	}
@@ -49,24 +58,19 @@ func (s *Service) FailMalformed(ctx context.Context, jobID string, reason error)
 	}
 	j, err := s.p.Jobs.Job(ctx, jobID)
 	if err != nil {
-		s.log.WarnContext(ctx, "malformed task for unknown job", "job_id", jobID, "err", reason)
+		s.log.WarnContext(ctx, "malformed task for unknown job", "job_id", jobID,
+			requestIDAttr(ctx), "err", reason)
 		return
 	}
 	s.setState(ctx, j, domain.JobFailed, "the queued task was malformed")
 }
 
-// jobFor returns the task's job record, or a fresh one when the task has
-// none (seed messages) or its record is missing.
-func (s *Service) jobFor(ctx context.Context, t domain.Task) domain.Job {
-	fresh := domain.Job{ID: t.JobID, UserID: t.Profile.UserID, URL: s.p.Objects.PublicURL(t.Profile.ObjectKey())}
-	if t.JobID == "" {
-		return fresh
-	}
-	j, err := s.p.Jobs.Job(ctx, t.JobID)
-	if err != nil {
-		return fresh
-	}
-	return j
+// jobFor is the task's job record as the API wrote it (no ID for seed
+// messages, which have none). The task holds all of it, so the worker need
+// not read the record back: one S3 call less per job, and a presigned URL
+// the store hands out on reading can never be saved into the record.
+func (s *Service) jobFor(t domain.Task) domain.Job {
+	return domain.Job{ID: t.JobID, UserID: t.Profile.UserID, URL: s.p.Objects.PublicURL(t.Profile.ObjectKey())}
 }
 
 // setState records a job's new state. Job records are informational: a
@@ -77,6 +81,16 @@ func (s *Service) setState(ctx context.Context, j domain.Job, st domain.JobStatu
 	}
 	j.Status, j.Error, j.UpdatedAt = st, reason, s.now().UTC()
 	if err := s.p.Jobs.SaveJob(ctx, j); err != nil {
-		s.log.WarnContext(ctx, "job state not recorded", "job_id", j.ID, "status", string(st), "err", err)
+		s.log.WarnContext(ctx, "job state not recorded", "job_id", j.ID, "status", string(st),
+			requestIDAttr(ctx), "err", err)
 	}
+}
+
+// requestIDAttr names the request that queued the job, in log lines about
+// it; nothing for jobs queued without one (the seed's).
+func requestIDAttr(ctx context.Context) slog.Attr {
+	if id := requestid.FromContext(ctx); id != "" {
+		return slog.String("request_id", id)
+	}
+	return slog.Attr{} // dropped by the handler
 }

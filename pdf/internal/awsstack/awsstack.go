@@ -25,16 +25,16 @@ type Stack struct {
 }
 
 // Open builds the clients and creates the queues and the bucket when
-// absent (the seed forgot to), retrying until cfg.StartupTimeout so that a
+// absent (the seed forgot to) unless cfg.AWSAutoCreate is off, retrying until cfg.StartupTimeout so that a
 // stack started alongside its emulator does not race it.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Stack, error) {
-	awsCfg, err := awsconfig.Load(ctx, cfg.AWS())
+	awsCfg, err := awsconfig.Load(ctx, cfg.AWS(), withSDKLogger(log))
 	if err != nil {
 		return nil, err
 	}
 	st := &Stack{SQS: awsconfig.NewSQS(awsCfg, cfg.AWS())}
 	st.Store = s3store.New(awsconfig.NewS3(awsCfg, cfg.AWS()), s3store.Config{
-		Bucket: cfg.BucketName, PublicBaseURL: cfg.PublicURL,
+		Bucket: cfg.BucketName, PublicBaseURL: cfg.PublicURL, PresignTTL: cfg.PresignTTL,
 	})
 	deadline := time.Now().Add(cfg.StartupTimeout)
 	for attempt := 1; ; attempt++ {
@@ -55,6 +55,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Stack, err
 }
 
 func (st *Stack) ensure(ctx context.Context, cfg config.Config) error {
+	if !cfg.AWSAutoCreate {
+		return st.find(ctx, cfg)
+	}
 	url, err := sqsqueue.EnsureQueues(ctx, st.SQS, cfg.QueueName, sqsqueue.QueueOptions{
 		MaxReceiveCount: cfg.MaxReceiveCount, VisibilityTimeout: cfg.VisibilityTimeout,
 	})
@@ -63,4 +66,16 @@ func (st *Stack) ensure(ctx context.Context, cfg config.Config) error {
 	}
 	st.QueueURL = url
 	return st.Store.EnsureBucket(ctx)
+}
+
+// find looks the queue and the bucket up without creating or changing
+// anything (AWS_AUTO_CREATE=false): they belong to infrastructure code, and
+// the service needs no create permissions.
+func (st *Stack) find(ctx context.Context, cfg config.Config) error {
+	url, err := sqsqueue.QueueURL(ctx, st.SQS, cfg.QueueName)
+	if err != nil {
+		return err
+	}
+	st.QueueURL = url
+	return st.Store.Ping(ctx)
 }

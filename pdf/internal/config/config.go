@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"time"
 
+	"prana/pdf/internal/adapters/s3store"
 	"prana/shared/awsconfig"
+	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
 
 	"prana/shared/envconfig"
@@ -32,12 +34,28 @@ type Config struct {
 	QueueName          string `env:"SQS_QUEUE_NAME" envDefault:"pdf-tasks"`
 	BucketName         string `env:"S3_BUCKET_NAME" envDefault:"user-pdfs"`
 	PublicURL          string `env:"S3_PUBLIC_URL"`
+	// PresignTTL > 0: job status hands out presigned GET URLs valid this
+	// long, for a private bucket. 0 (default): the public object URL.
+	PresignTTL time.Duration `env:"S3_PRESIGN_TTL"`
+	// AWSAutoCreate: create the queue, its DLQ and the bucket at start
+	// when absent, and set the queue's attributes. Off in production when
+	// infrastructure code owns them: the service then only looks them up.
+	AWSAutoCreate bool `env:"AWS_AUTO_CREATE" envDefault:"true"`
 
-	WorkerConcurrency  int           `env:"WORKER_CONCURRENCY"` // default 2 × CPUs
+	// PDFCacheBytes bounds the memory of rendered PDFs kept for repeated
+	// downloads (about 20 KB each; 0 turns the cache off).
+	PDFCacheBytes int64 `env:"PDF_CACHE_BYTES" envDefault:"67108864"`
+
+	WorkerConcurrency  int           `env:"WORKER_CONCURRENCY"` // default 4 × CPUs
 	WorkerDrainTimeout time.Duration `env:"WORKER_DRAIN_TIMEOUT" envDefault:"30s"`
 	VisibilityTimeout  time.Duration `env:"SQS_VISIBILITY_TIMEOUT" envDefault:"60s"`
 	MaxReceiveCount    int           `env:"SQS_MAX_RECEIVE_COUNT" envDefault:"5"`
-	StartupTimeout     time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
+	// SQSWaitTime is the worker's long poll (1–20 s); shorter for tests,
+	// with emulators that requeue an expired message only on a new receive.
+	SQSWaitTime    time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
+	StartupTimeout time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
+
+	HTTP httpserver.Timeouts
 }
 
 // Load reads the environment and checks the result. Errors name the
@@ -75,8 +93,17 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("AWS_ENDPOINT_URL: must be an absolute URL such as http://localhost:4566"))
 		}
 	}
+	if c.PresignTTL < 0 || c.PresignTTL > s3store.MaxPresignTTL {
+		errs = append(errs, errors.New("S3_PRESIGN_TTL: must be between 0 (off) and 168h"))
+	}
+	if err := c.HTTP.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.QueueName == "" || c.BucketName == "" {
 		errs = append(errs, errors.New("SQS_QUEUE_NAME and S3_BUCKET_NAME: must not be empty"))
+	}
+	if c.PDFCacheBytes < 0 {
+		errs = append(errs, errors.New("PDF_CACHE_BYTES: must not be negative (0 turns the cache off)"))
 	}
 	if c.WorkerConcurrency < 0 || c.MaxReceiveCount < 1 {
 		errs = append(errs, errors.New("WORKER_CONCURRENCY must not be negative and SQS_MAX_RECEIVE_COUNT must be at least 1"))

@@ -6,14 +6,14 @@ import (
 )
 
 func TestDefaultsMatchTheSeed(t *testing.T) {
-	for _, k := range []string{"PDF_ADDR", "ALGORITHM", "AUTH_JWKS_URL", "SQS_QUEUE_NAME", "S3_BUCKET_NAME", "AWS_ENDPOINT_URL", "JWT_ISSUER", "JWT_AUDIENCE"} {
+	for _, k := range []string{"PDF_ADDR", "ALGORITHM", "AUTH_JWKS_URL", "SQS_QUEUE_NAME", "S3_BUCKET_NAME", "AWS_ENDPOINT_URL", "JWT_ISSUER", "JWT_AUDIENCE", "PDF_CACHE_BYTES"} {
 		t.Setenv(k, "")
 	}
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8002" || c.QueueName != "pdf-tasks" || c.BucketName != "user-pdfs" || c.Issuer != "prana-auth" || c.Audience != "prana" {
+	if c.Addr != ":8002" || c.QueueName != "pdf-tasks" || c.BucketName != "user-pdfs" || c.Issuer != "prana-auth" || c.Audience != "prana" || c.PDFCacheBytes != 64<<20 {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -26,6 +26,8 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		"AUTH_JWKS_URL":         {map[string]string{"AUTH_JWKS_URL": "/relative"}},
 		"WORKER_CONCURRENCY":    {map[string]string{"WORKER_CONCURRENCY": "many"}},
 		"SQS_MAX_RECEIVE_COUNT": {map[string]string{"SQS_MAX_RECEIVE_COUNT": "0"}},
+		"S3_PRESIGN_TTL":        {map[string]string{"S3_PRESIGN_TTL": "200h"}},
+		"PDF_CACHE_BYTES":       {map[string]string{"PDF_CACHE_BYTES": "-1"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -37,6 +37,18 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	return p.String(), nil
 }
 
+// Decoy returns a PHC string with the current parameters and random salt
+// and key: no password matches it (the chance is 2^-256), and verifying
+// against it runs the same argon2 work as a real hash. Making one needs no
+// hashing, so nothing has to be computed, or held in memory, at start-up.
+func (h *Hasher) Decoy() string {
+	p := phc{variant: "argon2id", params: h.params,
+		salt: make([]byte, h.params.SaltLen), key: make([]byte, h.params.KeyLen)}
+	_, _ = rand.Read(p.salt) // crypto/rand.Read never fails (Go 1.24+)
+	_, _ = rand.Read(p.key)
+	return p.String()
+}
+
 // Verify checks password against a PHC hash using the hash's own
 // parameters, and reports whether those differ from the current ones.
 func (h *Hasher) Verify(ctx context.Context, password, hash string) (match, outdated bool, err error) {

@@ -134,3 +134,25 @@ func BenchmarkHashDefault(b *testing.B) {
 		}
 	}
 }
+
+// TestDecoyCostsAFullVerify: the decoy is a well-formed hash with the
+// current parameters (so verifying it is not outdated and runs argon2 in
+// full) that the password it is checked with does not match.
+func TestDecoyCostsAFullVerify(t *testing.T) {
+	params := Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}
+	h := New(params, NewGate(1, 1, time.Second))
+	decoy := h.Decoy()
+	if decoy == h.Decoy() {
+		t.Error("two decoys are equal: salt and key must be random")
+	}
+	p, err := parsePHC(decoy)
+	if err != nil || p.variant != "argon2id" || p.params != params || len(p.salt) != 16 || len(p.key) != 32 {
+		t.Fatalf("decoy %q parses as %+v, %v; want argon2id with the current parameters", decoy, p, err)
+	}
+	for _, pw := range []string{"pw", "", "decoy"} {
+		match, outdated, err := h.Verify(context.Background(), pw, decoy)
+		if err != nil || match || outdated {
+			t.Errorf("Verify(%q, decoy) = %v, %v, %v; want no match, current, no error", pw, match, outdated, err)
+		}
+	}
+}

@@ -66,14 +66,18 @@ func parsePHC(s string) (phc, error) {
 	return h, nil
 }
 
+// parseCosts reads m, t and p, each exactly once: "m=…,m=…,t=…" would
+// otherwise count as three and leave p at 0, on which argon2 panics.
 func parseCosts(s string, p *Params) error {
 	seen := 0
+	keys := map[string]bool{}
 	for _, kv := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(kv, "=")
 		n, err := strconv.ParseUint(v, 10, 32)
-		if !ok || err != nil || n == 0 {
+		if !ok || err != nil || n == 0 || keys[k] {
 			return fmt.Errorf("%w: parameters", errMalformed)
 		}
+		keys[k] = true
 		switch k {
 		case "m":
 			p.MemoryKiB = uint32(n)

@@ -85,6 +85,8 @@ func (h fakeHasher) Verify(ctx context.Context, pw, hash string) (bool, bool, er
 	return want == hash, false, nil
 }
 
+func (fakeHasher) Decoy() string { return "fake$decoy" }
+
 type fakeTokens struct{}
 
 func (fakeTokens) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {

@@ -16,29 +16,13 @@ import (
 	"strings"
 	"time"
 
+	externalRef0 "prana/shared/apicommon"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
-
-// Defines values for HealthStatus.
-const (
-	HealthStatusOk          HealthStatus = "ok"
-	HealthStatusUnavailable HealthStatus = "unavailable"
-)
-
-// Valid indicates whether the value is a known member of the HealthStatus enum.
-func (e HealthStatus) Valid() bool {
-	switch e {
-	case HealthStatusOk:
-		return true
-	case HealthStatusUnavailable:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for TokenTokenType.
 const (
@@ -54,21 +38,6 @@ func (e TokenTokenType) Valid() bool {
 		return false
 	}
 }
-
-// FieldError defines model for FieldError.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// Health defines model for Health.
-type Health struct {
-	Checks *map[string]string `json:"checks,omitempty"`
-	Status HealthStatus       `json:"status"`
-}
-
-// HealthStatus defines model for Health.Status.
-type HealthStatus string
 
 // JWKS defines model for JWKS.
 type JWKS struct {
@@ -93,23 +62,6 @@ type LoginRequest struct {
 
 	// Password Example: correct horse battery staple
 	Password string `json:"password"`
-}
-
-// Problem An RFC 9457 problem document.
-type Problem struct {
-	// Code A stable machine-readable error code.
-	Code   *string `json:"code,omitempty"`
-	Detail string  `json:"detail"`
-
-	// Errors One entry per invalid field (422 only).
-	Errors    *[]FieldError `json:"errors,omitempty"`
-	Instance  *string       `json:"instance,omitempty"`
-	RequestId string        `json:"request_id"`
-	Status    int           `json:"status"`
-	Title     string        `json:"title"`
-
-	// Type A URI reference naming the kind of problem.
-	Type string `json:"type"`
 }
 
 // SignupRequest defines model for SignupRequest.
@@ -138,6 +90,7 @@ type SignupRequest struct {
 
 // Token defines model for Token.
 type Token struct {
+	// AccessToken Send it as `Authorization: Bearer <access_token>`.
 	AccessToken string `json:"access_token"`
 
 	// ExpiresIn Seconds until the token expires.
@@ -158,32 +111,8 @@ type User struct {
 	Surname     string             `json:"surname"`
 }
 
-// BadRequest An RFC 9457 problem document.
-type BadRequest = Problem
-
-// Conflict An RFC 9457 problem document.
-type Conflict = Problem
-
-// InternalError An RFC 9457 problem document.
-type InternalError = Problem
-
-// PayloadTooLarge An RFC 9457 problem document.
-type PayloadTooLarge = Problem
-
-// TooManyRequests An RFC 9457 problem document.
-type TooManyRequests = Problem
-
-// Unauthorized An RFC 9457 problem document.
-type Unauthorized = Problem
-
-// Unavailable An RFC 9457 problem document.
-type Unavailable = Problem
-
-// UnsupportedMediaType An RFC 9457 problem document.
-type UnsupportedMediaType = Problem
-
-// ValidationFailed An RFC 9457 problem document.
-type ValidationFailed = Problem
+// EmailTaken An RFC 9457 problem document, as every error answer of Prana carries it.
+type EmailTaken = externalRef0.Problem
 
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginRequest
@@ -620,44 +549,7 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	return r
 }
 
-type BadRequestApplicationProblemPlusJSONResponse Problem
-
-type ConflictApplicationProblemPlusJSONResponse Problem
-
-type InternalErrorApplicationProblemPlusJSONResponse Problem
-
-type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
-
-type TooManyRequestsResponseHeaders struct {
-	RetryAfter *int
-}
-type TooManyRequestsApplicationProblemPlusJSONResponse struct {
-	Body Problem
-
-	Headers TooManyRequestsResponseHeaders
-}
-
-type UnauthorizedResponseHeaders struct {
-	WWWAuthenticate *string
-}
-type UnauthorizedApplicationProblemPlusJSONResponse struct {
-	Body Problem
-
-	Headers UnauthorizedResponseHeaders
-}
-
-type UnavailableResponseHeaders struct {
-	RetryAfter *int
-}
-type UnavailableApplicationProblemPlusJSONResponse struct {
-	Body Problem
-
-	Headers UnavailableResponseHeaders
-}
-
-type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
-
-type ValidationFailedApplicationProblemPlusJSONResponse Problem
+type EmailTakenApplicationProblemPlusJSONResponse externalRef0.Problem
 
 type GetJWKSRequestObject struct {
 }
@@ -690,6 +582,54 @@ func (response GetJWKS200JSONResponse) VisitGetJWKSResponse(w http.ResponseWrite
 	return err
 }
 
+type GetJWKS413ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetJWKS413ApplicationProblemPlusJSONResponse) VisitGetJWKSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJWKS415ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response GetJWKS415ApplicationProblemPlusJSONResponse) VisitGetJWKSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetJWKS500ApplicationProblemPlusJSONResponse struct {
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetJWKS500ApplicationProblemPlusJSONResponse) VisitGetJWKSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LoginRequestObject struct {
 	Body *LoginJSONRequestBody
 }
@@ -713,7 +653,7 @@ func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) e
 }
 
 type Login400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response Login400ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -729,7 +669,7 @@ func (response Login400ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -748,7 +688,7 @@ func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login413ApplicationProblemPlusJSONResponse struct {
-	PayloadTooLargeApplicationProblemPlusJSONResponse
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
 func (response Login413ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -764,7 +704,7 @@ func (response Login413ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login415ApplicationProblemPlusJSONResponse struct {
-	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
 func (response Login415ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -780,7 +720,7 @@ func (response Login415ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login422ApplicationProblemPlusJSONResponse struct {
-	ValidationFailedApplicationProblemPlusJSONResponse
+	externalRef0.ValidationFailedApplicationProblemPlusJSONResponse
 }
 
 func (response Login422ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -796,7 +736,7 @@ func (response Login422ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login429ApplicationProblemPlusJSONResponse struct {
-	TooManyRequestsApplicationProblemPlusJSONResponse
+	externalRef0.TooManyRequestsApplicationProblemPlusJSONResponse
 }
 
 func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -815,7 +755,7 @@ func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response Login500ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -831,7 +771,7 @@ func (response Login500ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 }
 
 type Login503ApplicationProblemPlusJSONResponse struct {
-	UnavailableApplicationProblemPlusJSONResponse
+	externalRef0.UnavailableApplicationProblemPlusJSONResponse
 }
 
 func (response Login503ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -871,7 +811,7 @@ func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) e
 }
 
 type GetMe401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
@@ -889,8 +829,40 @@ func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	return err
 }
 
+type GetMe413ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe413ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe415ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe415ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMe500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response GetMe500ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
@@ -906,7 +878,7 @@ func (response GetMe500ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 }
 
 type GetMe503ApplicationProblemPlusJSONResponse struct {
-	UnavailableApplicationProblemPlusJSONResponse
+	externalRef0.UnavailableApplicationProblemPlusJSONResponse
 }
 
 func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
@@ -947,7 +919,7 @@ func (response Signup201JSONResponse) VisitSignupResponse(w http.ResponseWriter)
 }
 
 type Signup400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response Signup400ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -963,7 +935,7 @@ func (response Signup400ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 }
 
 type Signup409ApplicationProblemPlusJSONResponse struct {
-	ConflictApplicationProblemPlusJSONResponse
+	EmailTakenApplicationProblemPlusJSONResponse
 }
 
 func (response Signup409ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -979,7 +951,7 @@ func (response Signup409ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 }
 
 type Signup413ApplicationProblemPlusJSONResponse struct {
-	PayloadTooLargeApplicationProblemPlusJSONResponse
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
 func (response Signup413ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -995,7 +967,7 @@ func (response Signup413ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 }
 
 type Signup415ApplicationProblemPlusJSONResponse struct {
-	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
 func (response Signup415ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -1011,7 +983,7 @@ func (response Signup415ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 }
 
 type Signup422ApplicationProblemPlusJSONResponse struct {
-	ValidationFailedApplicationProblemPlusJSONResponse
+	externalRef0.ValidationFailedApplicationProblemPlusJSONResponse
 }
 
 func (response Signup422ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -1027,7 +999,7 @@ func (response Signup422ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 }
 
 type Signup500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response Signup500ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -1043,7 +1015,7 @@ func (response Signup500ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 }
 
 type Signup503ApplicationProblemPlusJSONResponse struct {
-	UnavailableApplicationProblemPlusJSONResponse
+	externalRef0.UnavailableApplicationProblemPlusJSONResponse
 }
 
 func (response Signup503ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
@@ -1068,7 +1040,7 @@ type GetHealthResponseObject interface {
 	VisitGetHealthResponse(w http.ResponseWriter) error
 }
 
-type GetHealth200JSONResponse Health
+type GetHealth200JSONResponse externalRef0.Health
 
 func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
 
@@ -1082,6 +1054,54 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type GetHealth413ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealth413ApplicationProblemPlusJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth415ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealth415ApplicationProblemPlusJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealth500ApplicationProblemPlusJSONResponse struct {
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealth500ApplicationProblemPlusJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadyRequestObject struct {
 }
 
@@ -1089,7 +1109,7 @@ type GetReadyResponseObject interface {
 	VisitGetReadyResponse(w http.ResponseWriter) error
 }
 
-type GetReady200JSONResponse Health
+type GetReady200JSONResponse externalRef0.Health
 
 func (response GetReady200JSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
 
@@ -1103,7 +1123,55 @@ func (response GetReady200JSONResponse) VisitGetReadyResponse(w http.ResponseWri
 	return err
 }
 
-type GetReady503JSONResponse Health
+type GetReady413ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetReady413ApplicationProblemPlusJSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReady415ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response GetReady415ApplicationProblemPlusJSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReady500ApplicationProblemPlusJSONResponse struct {
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReady500ApplicationProblemPlusJSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReady503JSONResponse externalRef0.Health
 
 func (response GetReady503JSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
 
@@ -1341,40 +1409,70 @@ func (sh *strictHandler) GetReady(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"1FldbtzI8b9Kof9/YG2E8yHZ2ljjl9heO7EtxY4kRzBsQ6ph15BtNbu53c2RZo0BgjzkGrlCEGBfAmzO",
-	"oL1R0E0Oh5yhNNpFJCNPEtms76pfVfV8YbHOcq1IOctGX5ghm2tlKTw8RX5A3xdknX+KtXKkwr+Y51LE",
-	"6IRWg9zosaTsN5+tVv7Mxill6P/7f0MTNmL/N1iKGJSndvC2pGLz+TxinGxsRO7ZsRE7SgnGms9AWFDa",
-	"wRSl4PDq8M0f+2wesWdaTaSI71wlylBIrxNKQ8hnYCgR1pEhHvR6qRwZhfK5MdrcpXJPFBSKLnKKHXEg",
-	"L/4xuJTAlLEDwUFwUk5MBFkQDoQK51InNqj+FmdSIz/Seg9NQl8r2NILN+BSVPDtQ3gtngbtjrTeRzWr",
-	"MtHeqXZaQ4ZqBugcZbmzj8GQMzPAiSMDpwf+offEP5yCpVgrbvssYikhJxNUbXzSVsnNcmIjJpSjhIyX",
-	"Po/YO4WFS7URPxC/S0P3hbVCJREIVZabNkAXuTDEITYUsgflqm3Hx8e9J4VL/WmMjjoNtM4IlSztm6KQ",
-	"OJZ3mmVvpmR8hlMwDIFTToqTikPecX2ubj+wtshzbRzxfeICj8JHXw9Um8K8kFBpf/ahD+9eoJB3m4Fv",
-	"FPnYZNoQTARJbgENLfLxMZwGYLOnIIV1FgjjtM88m4q3F/3C09X4mxudk3Gi7GWBZ0daRiwja7FEvdWU",
-	"jZjHUF8FbPShYrEk+BQtCPT4M8XOM/sDoXTpuvg4pfgs/IecC28zyretL9b0WuNtHboifEuqyLxG+oxF",
-	"rGjU1FKlK2yoeHSp/ur49eG64mc0C3+Fo+wa/Z0pKFohRZl0Ghabaef7M9EdoDM363xfWOp8f7E5lJ5l",
-	"KbDLE9ULNAZn66TeIV1UezoRqjEvtZ0RxofwzwVmuQwIMUX1u+qxH+uMRWyiTYaOjarPI5bhxR6pxKfU",
-	"1vaj1ehG7KKX6N6aB3K09lwb3pYXa2ModpBqYwnGvqeZGViH/rghu6Zuid/e+XZTci2Urhl0uWmBAaMv",
-	"63PMwYtnsPtw57dQwQtwHRcZKeexd6WgNKcOHt6csSTIME6Fop4f1cKLAB/gqTyvNY9xclV81o5K4FmX",
-	"5RGLlG8aOZm6cQaQgHsPt7dBKzm776XVtXMdNjbAay0FIyaUdaji7oSvBr2TK+pniRurrSliTjhJ18DP",
-	"uoPfHbwEQxMypGIChZlQSRgnz4TioCeL2HW4eSVdwulChVrNOhYtu7oy6VAkqsivrDiOjk705GQsTInI",
-	"q5YYQgkxSlIcDfjP4d779+/f9/b3e999dz8KjbKalSeFKwwBKh7ejmniG9XW7nDo7VzW2Nbu7rA33O5t",
-	"P2pWlOfNblq8NVKs6ptLFAqQc0PWRlAo8X3hp/wEDZdkrXd+jJbaGt0eyijMOjLkyIgsI/4Y/NxcHjwG",
-	"pcEPEkZLiFM0GDsytq3n5d8u/3n5j8uf2up8+zBimVC1dh2le2tg15D7qEOuLczCAw0r/n75489//fkv",
-	"lz9e/nT5r8t//0JrViok8F9KiuqAtXN7A+Ie6TNS6/WBcUzWnrjF6XoihgXAngi1HuXDciaGQjkhQ4UE",
-	"PtXSYBvF3wQb/8nJAlgWQ8xTQkNm8+jS0rfFrKVqlwfeWeoYCWND6IifYACPVrH2nMios0+sgsr1Nd4s",
-	"57Wqu1mVlaBeExeF4F1iFql4XZpe79/A98YZ13Deuse9WIoLI9zs0Le30t/jEGi/MC6fXizsenV8xKph",
-	"3nMqT5eGps7l5dog1ER35KNIFBR5BFInHrM9UPveDzNdGN+SJkJSH0IplJvFq+MjC1YkijicC5fCc/7d",
-	"4ZOP6t5zvr2zs7V7H8Yz4DTBQrryPiUvxlLE4AfAwCE825Q4oPuoTgf9c5Kyd6b0uRp8Pj+zfb8cnfbh",
-	"+dRDTzmACAu4nHM+qtOrlqrTevaBGI2Z+S6LcLpsiaf9j6runiP21qBCwMKlYMlMReyDNyVjS/9s9Yf9",
-	"oU8HnZPCXLARe9Af9h8E7HBpiE+3Af4koVAivniCpi85G7HfkwsrQ9S+NNweDq/ZG3/Zvhj4d115hetA",
-	"OKYxvKYZHJKDe83o1JNXY19/hnFKvWdlF9p0UxHqJsvQzLxrG5xdig6mZMRkBiUglcDn5xaHiQ1A5TP8",
-	"k+cxwFwM/ONA+uUgQJC2Hb4Mu8Ny4nmq+ey/5sTWXjJvV71f2+a3GMCy9XREcE8nCXEQ5cXDw1JkF6da",
-	"tUHjNjqQbG0maV2neaKtB5uJVm9DA93OTYR1XPF44u3tzcRrVy+BcHcz4ert6DxiOzfxZvu6OlA9uJFD",
-	"67uGdpE8v4hTVMnintzj72IogYk2HvWa9bKhXMp+dRXs7NNtgk4YFq64QqsaiZ+065nnGwu2CI2v/6sT",
-	"8y5DVjVmNvrQbskfPs0/NSPq7Y1RSjLf2IXhG8Jmw0Z2NcyVG9st4Vx7HbwR0G3dSdIUlgyco4VqZvr1",
-	"kHcDPKh/Hvufg7uvAlsH1Y94gKDoPISqO8fTcLH7w3WwVN393iI0VRKuBqcAsOE3SjGl/oqte2JKimxz",
-	"VKltsJWZ4afNa6088F98HSODaHA6TLjUb4T/lgU/WfnFqFCGME59PvXXEgq58F6Ge2+1dYmhwz/tQf35",
-	"/SudH6DZTMO0+uELK4ys1p7RYCB1jDLV1o0eDYdbzON0xeRLtfiVqTqP6ucG8/mn+X8CAAD//w==",
+	"7FvvbtvIdn+VwbTATVBKlmQ5iRUsUCdxNnbstWMr683GgT0ij8SJyRnuzNCyEggo+qGv0VcoCtwvBW6f",
+	"wfeNijNDUqRE2crKKbaLAgEcUeThzPnzO79zzugr9WWcSAHCaNr7ShXoRAoN9sNuzHjUZ1cg8JMvhQFh",
+	"8L8sSSLuM8Ol2EiUHEQQ/9NnLe1tcMPiJAL3RAC0RwHFXBgrx6MBGMYj2nPSSZxqQwZAUsF/S6FHTMg1",
+	"YUGgQGuC/40UsGBCFIy4NqAgaFKPcqENEz5K32AJ32CpCTc0H4k0oR5V8FsK2lzwgPZod9j2O4OnsM1a",
+	"QdffHDyDJ8Mt1g46/uagy7a2qUe1YSbVtNdtbXvUcIOrpy+lGEbcN9SjZpLglVSJXqKYYL1sz73yzqYe",
+	"1X4IMcOd/6OCIe3Rf9iYaXfDfavxUizFxbGTQafTKSpF+4onqFDao/0QiBW9TAFTj2ZSXrDgxO12LRPF",
+	"LBpKFUNwYe8pWQnXkumTDGQwwSUJacg1i3hA9k+Pfvqe9mjN7PGCBSTf6h0mmdvJA1sl14Qv0yiwehjg",
+	"RRaQRyaEJQryiFSEkYQpFoMBhXcUy3xctuaeMKAEi3aVkmotg/JM0gVYUSWDnsoYTMjFiIxBGDJWUoyI",
+	"FESmimgeQJO8S6UBYkrb5QEZhyCIgkQqg89yU2f2JBhuBHIsIsmCNey+VbZ7rhNyCuoaFNnNNrTUA+a2",
+	"/oAesCNIKuAmAd9AQKz45/N64gEIw4ccNOGGcGG/j+RIl+18zCaoor6UB0yNYC1Lo89dGCkvIivqrtDN",
+	"sZYZEkttyJMuectffMf4bW/O7JjFLtkVhpsJ6UtJDrIVLzXl3N4eOJjzaLXCFTEhc9bSoK65D4T5PiRG",
+	"k0dOT5VI7Ut5yMQk25Rey4KKGbiIeMwNBBX7SUliJiboPlwQZgzEidFN0lcTwkaMCxIxA2qpAe1z69iv",
+	"U8qHuBrcMin2fIfhKlt6SLPlKsmV8ZwoMKiOIQLr5Ql+aOzgh0uiwZci0KieEFgAypqpdAt+rMo/dY8Q",
+	"I8mYcQyWoVTg3sHFCEXNtlJYslNoArFnBAqXPvOV9wKtIRX/AsFajpKWBc0FOjqrxoVfgSAh0wRuEr6E",
+	"LT0QTHdb7Zl7vK+ubalnVPbwgJ5xyLXmYuTNMquXqwDTrzQhqDHXQLhwmdlXYKGaRfMecnZ21thJTYjf",
+	"+szAopugwl8AU6CIH7IoAjGCJb5Bs/sUsCj+4ZxabZxTz6WPH85ptp4La7lzOtOdNoqL0YIrXTMesUEE",
+	"63pSIWfOkQJm2IChojRJhQLmh3gbUXwUGiLkuIw/OpTKRJPvl0K2WqUUcpoB8/vK6u9yteK2B/S0o2tQ",
+	"GDnoYZbYBZCACED4kzmd/d8AJ50myOogOISAs769dy3XKgRexCjxwr6+zEBBBKSgy0yT8gtQ8PdkJFtl",
+	"yCpWSuzeSd+t9A6Pqt3bQ1JMp5Qx00QjPTchM3lFsaimmRl/RgyxX71mPFozz1wXwi6GTtoSVol5JsfT",
+	"IYfI+bNFNk17H79SezFvAVCPxqA1G9mKM+eiJIkQSVy9mxf+OvVD9AzBYvjnbIFNX8Z06s2EJkzrsVRB",
+	"vVxDImDakGcI0Yr5BkNs+um7eVanU/asREnMxxY5HeO9y68WFf6QeCUAcSpGrHBGIkwVefA5uXT2uiQR",
+	"10YTBK8mnRYLsLi0f/b2FP8mSiagDHf9oSuY2L/cQGz/w4KA41tZdFy60agUvLlHWTTCP3OpzqO+uq69",
+	"fsWD+utmUns91VB7/abm6tRZHakC7X20It0LPxUmk4PP4BsUkF1gSrHJ4qOokLqnDpCJlxo1VWW46Kiw",
+	"Bn7NRMXxPYqshplyMLGbAxAjE9Jeu/Nsnjd49KYxko0FDRRRU3mfL5UC35BQKg1kgPRaTYg2LLE5tnh3",
+	"OeZmr+9sPfHu0Wq+6EJAnZpObRQu1VOAVYUcXgy4wrd+XcBOJFnEZxGIgClkMkAeffjw4UPj8LDx6tVj",
+	"z8JoVpMPU5MqIEzkfRybTNvbrZbFsEIz7e3tVqPVaXSelfWAsumqKi/sO79eB30Z6HlZD5QoGDEVRIiD",
+	"ckh8pqG6ou/nGwi3NWxX8TiG4DnBwst98ZwISTC/KBmV8LW6ztt/u/3P2/+4/Vt1OU+6Ho25KFbn0f89",
+	"Fy2991nNe3Wqcg2UdvHvt3/9+7/+/V9u/3r7t9v/uv3vb9zNXBhY+bM3eYXBqr59T5z0ZdaTnwNVWwO6",
+	"SqKOPoqAcINp9XInq8Fszunltcx52mpt+mUp9gpcNmmNtlx1pS+4WE5VU2F4ZMPNFabZMyV5BSn1qL3F",
+	"MSq0gEhj1JhbW0kNSzRb2XxFWGWpdep8rx3drmrTV8CQ6DGLRJXIbxgeQ51OFhDqbsAoY8NCCK8Wsi4v",
+	"Fg+nKQ/qXpP79V0+f7d+rdyV3bekvDqNZ6zlNdKRotm9SFtybslFkhpHXhASGel2OoQJPXbNr6rdMnpY",
+	"V7Pvnx79ZDklSrFJAO+tola9+qcljjkv+Szj6K6VPuYmzNrjM6G/k+3e5/Nuq7Ol3aHqN8CiuqRpe0dW",
+	"k6iTjdDe9sWmxQ07ePpS2clX6ofgX1lFJ1KbkUKlU3llfSnjwtnHuXAqnqtniTW+WTd/0WlkcKVIU8uV",
+	"txXvkcHEarEEMDNN5MubYYu8ol6lF3IvymQy7lB0zsQX070gJ69fku3u1lOSEX8SSD+NQRgPzQ/XmNAs",
+	"Gy+Z5BgrBeIzpdxMYdHhXdW2yC60seVHzPyQC2igNe0F9wZ8quqkaW0Lr2wOU8tjrP/Phkke0WyIgE90",
+	"KMf4FyMt1S5WZ6+7r2u5CJVZXVmHFCCMmpAEVLUeJY8QKaSIJo9tUyEvVFaoqErYtED7y0VkXUAlzIQ5",
+	"xGQFZXXvs8KzPo+Uq9AFw0ZauuYA0+SXRsaWG3uvnpPf7OSOm/lpHcsdrrqKFcrbxXxRBNHitt/0+8fE",
+	"3WDdy8Ml2DxQea/rGy+mf1c83yfYwM2cMt/f47c5o5iPj/cne0TBEBQIHxA2UFVosisubJ6pVdo9Le37",
+	"ACRjJG6zhTqL4KqYfhFl0ADgp4qbySm6qwOAgaVIyOlmn17njGD/rE9rBpmVyBsqGZPjo9M+mRseFT1F",
+	"O2l0TKxYVGhM4hoOXAxlDQnkI0HSxCORHGHVhTnFzsonMlWo3CGPoEksmXU9if2zviaajwQELo/uBq9O",
+	"d87Fo92gs7XV3n6M+B7AkKWRcZPXJB1E3CdYeFsJ9rMOISDMnIvLjeYYoqhxJeRYbHweX+nmZy3FZZPs",
+	"lrCWa8Jm2HwuLpd1yy4LvLZ4PHGhdTmz2GXzXJyLHTEpOmS2f5eDNyuNYXWJjc839i5RVefiCiDBW1IR",
+	"gMqGtR4Zh8xgpnDgIlNjD81kDCScYBZxBe6Pu/1zgXnCCtaztXfbm9YW3fZW81zQWdvKpRq0fj4DpR69",
+	"BqWdPdvNVrOFASUTECzhtEc3m63mpq1WTGhdsV7h+M0ITB10R5OyDZ+Ta1B8yEFpErMJ8ZkfQjaUNWQo",
+	"FRnyayAxF6lxZUSxwb2A9uiPYGyryqseZOq0Wnc0RGsaoa6z9THrU1HrhjTrTtHMGbMmUY+2n252nj57",
+	"ii/JGlL06O0xzZpQVHPL3vHG9m8fdj68vXmphj+fXjztT87evTkaPQ3962OW8MNIjfcYO/bfvD+RdPpp",
+	"5Rag3XFtL9ny3TMYkLcwIadgyKNyvBRpsTSAeIkKb7x0lf2ivd7IMYmQ5d5hpmWDMPdqj8TspsFG8MOm",
+	"1VfdsKvb3ly258KsG0uOUtjHt1Z+vHb8MfXolvOYlWRUT+2UMZr2Pn7CaimOmUK3OC5p38asVeOkAsZ2",
+	"rs5G2ta0COmfUOL8UD+j33UsE4mjdsbASqfbatvAYYKkwsZlXn2IgLCsaMm7Dc1zcZKlbDJkPEoVaJcd",
+	"pICiXsEwlMpd8n2ZIhVRQLJ5/7l41O1sO/yuzLweO7SpRuxB9YzCCxlMvi1UswK6ris26yPd3TxaOdIq",
+	"bdxpNbUblcJ0XdypdnAoTPbDwY8+P+L7r3/dPem/O93Te7FJfn2592Tv8+7m4Ze9zaNX/uTw1Q4/eLnf",
+	"gl928N63P7ff8eG7Jkz2vwRne/yI740P+1eTX/snn3863d9u+p1IDOLXreCX/ajaHultPrGHr0qtmLwD",
+	"s7KWXHeqBpAO5GgEWM3byVX3G0KsdMzRPtn+hgCvnjf4A2BLt9NZWcbCXM8+v73y8/PnlNaDNnx481tU",
+	"P5u/34GKuzd+yMQISriUR26OXGWAvAcfXS+rlm2cIPkcKtChwzRTPu6Ab8oLVTeddk1Rx5AFi5fwjUNY",
+	"m22UO4200+o8abTbjc6zfrvVa+G/XxcabHNjiTsw0DKUVnu7A11/q/GUPRs0nvqbQWMbWsNGm3UGm343",
+	"2IInw7y7V+nbF93BxTb4ynBgu6tLjuBlRUBeK1td/0UTndp6p/knCPY/QrRVK8SPn6aV8EM7+CyKQP1F",
+	"5wa5J8ayaflSEvLSOrTOIhcJQpNUDrUvnXTZqu5cFPHPNdFGKqznrLgdNZKiwwMSMh02yUFWWSK/GDPl",
+	"DseMwBB2Lqwz1VGO07lZ/7dzjt8bjIsBtipFeZhQrM5XVyIw7f+HstWgzOaNMdMkU8HaHGeFJF/6gc6f",
+	"g9r84bjJSfarG8KIgLE1cj02ZoOTpdwjr8s6rRZCmS2imSvTsrNCtucCOm8d1bONbIyzLuOYm9R801Gj",
+	"bAnLM7pf/HSLX0OT/pkL+gN+DQJ0uWafddwyz3BTtKWOsdXa9FyxbAeSjEdcjNw4y7LOwCPjEDnSsRu3",
+	"nb47mDtmWusoyHUn6zPTlYd9D+RCdtl2doTB0PwTkbg1lV6aUvaIL4UAH58nCoapzg4M5hZZ5+DzctPs",
+	"LD/o3CTHSg4sdrHA/YRzIIOJR7S0v4LShBEnuDTxtEdaZzOWu1GYBRzjjDwqRUHx+sdLw8/KVNeQHUet",
+	"GX2Xmt22Fx+zKyAqFZfIvJTJJ66pirKJR29jI5I+i0KpTe9Zq9W2h0qz1y+gvmO/2jXbyl2+5oyk2Cwy",
+	"9eafzVRqO23KD0EbxYxUThZ6ORmwiAk/O3eVCSvtf/pp+j8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
@@ -1414,6 +1512,12 @@ func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
 		res[pathToFile] = rawSpec
 	}
 
+	for rawPath, rawFunc := range externalRef0.PathToRawSpec(path.Join(path.Dir(pathToFile), "common.yaml")) {
+		if _, ok := res[rawPath]; ok {
+			// it is not possible to compare functions in golang, so always overwrite the old value
+		}
+		res[rawPath] = rawFunc
+	}
 	return res
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
+	"prana/shared/apicommon"
 	"prana/shared/bearer"
 	"prana/shared/health"
 )
@@ -87,16 +88,16 @@ func (s *Server) GetJWKS(_ context.Context, _ GetJWKSRequestObject) (GetJWKSResp
 
 // GetHealth answers as long as the process serves requests.
 func (s *Server) GetHealth(context.Context, GetHealthRequestObject) (GetHealthResponseObject, error) {
-	return GetHealth200JSONResponse{Status: HealthStatusOk}, nil
+	return GetHealth200JSONResponse{Status: apicommon.HealthStatusOk}, nil
 }
 
 // GetReady checks each dependency.
 func (s *Server) GetReady(ctx context.Context, _ GetReadyRequestObject) (GetReadyResponseObject, error) {
 	checks, ok := s.ready.Run(ctx)
 	if !ok {
-		return GetReady503JSONResponse{Status: HealthStatusUnavailable, Checks: &checks}, nil
+		return GetReady503JSONResponse{Status: apicommon.HealthStatusUnavailable, Checks: &checks}, nil
 	}
-	return GetReady200JSONResponse{Status: HealthStatusOk, Checks: &checks}, nil
+	return GetReady200JSONResponse{Status: apicommon.HealthStatusOk, Checks: &checks}, nil
 }
 
 func userOut(u domain.User) User {

@@ -2,6 +2,7 @@ package gopdfrender_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -22,4 +23,29 @@ func BenchmarkRender(b *testing.B) {
 		size = len(pdf)
 	}
 	b.ReportMetric(float64(size), "bytes/doc")
+}
+
+// BenchmarkRenderDistinct renders a different profile every time, in
+// several scripts, as a stream of first-time downloads does: nothing a
+// renderer could keep between documents of one user helps here.
+func BenchmarkRenderDistinct(b *testing.B) {
+	r, _ := newRenderer(b)
+	names := [][2]string{{"Іван", "Петренко"}, {"Γιώργος", "Παπαδόπουλος"}, {"Zoë", "Ñúñez"}, {"Ada", "Lovelace"}, {"François", "Øster-Ådal"}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	var total, n int
+	for b.Loop() {
+		p := sampleProfile()
+		nm := names[n%len(names)]
+		p.Name, p.Surname = fmt.Sprintf("%s %d", nm[0], n), nm[1]
+		p.Email = fmt.Sprintf("user%d@example.com", n)
+		p.UserID = fmt.Sprintf("3f1c2a9e-8b7d-4c6e-9a5b-%012d", n)
+		pdf, err := r.Render(ctx, p, generatedAt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += len(pdf)
+		n++
+	}
+	b.ReportMetric(float64(total)/float64(n), "bytes/doc")
 }

@@ -14,14 +14,32 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"prana/pdf/internal/adapters/gopdfrender"
+	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/app"
 	"prana/shared/jwtverify"
 )
 
 // BenchmarkDownload measures GET /api/pdf/download through the whole HTTP
-// stack in process: middleware, token check, rendering, response.
+// stack in process for one user again and again: middleware, token check,
+// the document cache, response.
 func BenchmarkDownload(b *testing.B) {
-	h, token := benchHandler(b)
+	h, token := benchHandler(b, 64<<20)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "/api/pdf/download", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkDownloadUncached measures a download that has to render: the
+// cache is off, as for a user seen for the first time.
+func BenchmarkDownloadUncached(b *testing.B) {
+	h, token := benchHandler(b, 0)
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, "/api/pdf/download", nil)
@@ -36,7 +54,7 @@ func BenchmarkDownload(b *testing.B) {
 
 // BenchmarkRejectBadToken measures the 401 path.
 func BenchmarkRejectBadToken(b *testing.B) {
-	h, token := benchHandler(b)
+	h, token := benchHandler(b, 64<<20)
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, "/api/pdf/download", nil)
@@ -49,7 +67,7 @@ func BenchmarkRejectBadToken(b *testing.B) {
 	}
 }
 
-func benchHandler(b *testing.B) (http.Handler, string) {
+func benchHandler(b *testing.B, cacheBytes int64) (http.Handler, string) {
 	b.Helper()
 	secret := []byte("benchmark-secret-0123456789")
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -62,7 +80,8 @@ func benchHandler(b *testing.B) (http.Handler, string) {
 		b.Fatal(err)
 	}
 	h, err := NewHandler(Deps{
-		Service: app.New(app.Ports{Renderer: r}, log, nil), Verifier: v,
+		Service:  app.New(app.Ports{Renderer: r, Documents: pdfcache.New(pdfcache.Limits{MaxBytes: cacheBytes})}, log, nil),
+		Verifier: v,
 		Registry: prometheus.NewRegistry(), Log: log,
 	})
 	if err != nil {

@@ -17,29 +17,13 @@ import (
 	"strings"
 	"time"
 
+	externalRef0 "prana/shared/apicommon"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
-
-// Defines values for HealthStatus.
-const (
-	HealthStatusOk          HealthStatus = "ok"
-	HealthStatusUnavailable HealthStatus = "unavailable"
-)
-
-// Valid indicates whether the value is a known member of the HealthStatus enum.
-func (e HealthStatus) Valid() bool {
-	switch e {
-	case HealthStatusOk:
-		return true
-	case HealthStatusUnavailable:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for JobStatus.
 const (
@@ -80,15 +64,6 @@ func (e UploadAcceptedStatus) Valid() bool {
 	}
 }
 
-// Health defines model for Health.
-type Health struct {
-	Checks *map[string]string `json:"checks,omitempty"`
-	Status HealthStatus       `json:"status"`
-}
-
-// HealthStatus defines model for Health.Status.
-type HealthStatus string
-
 // Job defines model for Job.
 type Job struct {
 	// Error Why the job failed (status failed only).
@@ -101,24 +76,6 @@ type Job struct {
 
 // JobStatus defines model for Job.Status.
 type JobStatus string
-
-// Problem An RFC 9457 problem document.
-type Problem struct {
-	// Code A stable machine-readable error code.
-	Code   *string `json:"code,omitempty"`
-	Detail string  `json:"detail"`
-	Errors *[]struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors,omitempty"`
-	Instance  *string `json:"instance,omitempty"`
-	RequestId string  `json:"request_id"`
-	Status    int     `json:"status"`
-	Title     string  `json:"title"`
-
-	// Type A URI reference naming the kind of problem.
-	Type string `json:"type"`
-}
 
 // UploadAccepted defines model for UploadAccepted.
 type UploadAccepted struct {
@@ -138,20 +95,8 @@ type UploadAccepted struct {
 // UploadAcceptedStatus defines model for UploadAccepted.Status.
 type UploadAcceptedStatus string
 
-// BadRequest An RFC 9457 problem document.
-type BadRequest = Problem
-
-// InternalError An RFC 9457 problem document.
-type InternalError = Problem
-
-// NotFound An RFC 9457 problem document.
-type NotFound = Problem
-
-// Unauthorized An RFC 9457 problem document.
-type Unauthorized = Problem
-
-// Unavailable An RFC 9457 problem document.
-type Unavailable = Problem
+// JobNotFound An RFC 9457 problem document, as every error answer of Prana carries it.
+type JobNotFound = externalRef0.Problem
 
 // DownloadPdfParams defines parameters for DownloadPdf.
 type DownloadPdfParams struct {
@@ -462,29 +407,7 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	return r
 }
 
-type BadRequestApplicationProblemPlusJSONResponse Problem
-
-type InternalErrorApplicationProblemPlusJSONResponse Problem
-
-type NotFoundApplicationProblemPlusJSONResponse Problem
-
-type UnauthorizedResponseHeaders struct {
-	WWWAuthenticate *string
-}
-type UnauthorizedApplicationProblemPlusJSONResponse struct {
-	Body Problem
-
-	Headers UnauthorizedResponseHeaders
-}
-
-type UnavailableResponseHeaders struct {
-	RetryAfter *int
-}
-type UnavailableApplicationProblemPlusJSONResponse struct {
-	Body Problem
-
-	Headers UnavailableResponseHeaders
-}
+type JobNotFoundApplicationProblemPlusJSONResponse externalRef0.Problem
 
 type DownloadPdfRequestObject struct {
 	Params DownloadPdfParams
@@ -551,7 +474,7 @@ func (response DownloadPdf304Response) VisitDownloadPdfResponse(w http.ResponseW
 }
 
 type DownloadPdf401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response DownloadPdf401ApplicationProblemPlusJSONResponse) VisitDownloadPdfResponse(w http.ResponseWriter) error {
@@ -570,7 +493,7 @@ func (response DownloadPdf401ApplicationProblemPlusJSONResponse) VisitDownloadPd
 }
 
 type DownloadPdf500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response DownloadPdf500ApplicationProblemPlusJSONResponse) VisitDownloadPdfResponse(w http.ResponseWriter) error {
@@ -586,7 +509,7 @@ func (response DownloadPdf500ApplicationProblemPlusJSONResponse) VisitDownloadPd
 }
 
 type DownloadPdf503ApplicationProblemPlusJSONResponse struct {
-	UnavailableApplicationProblemPlusJSONResponse
+	externalRef0.UnavailableApplicationProblemPlusJSONResponse
 }
 
 func (response DownloadPdf503ApplicationProblemPlusJSONResponse) VisitDownloadPdfResponse(w http.ResponseWriter) error {
@@ -627,7 +550,7 @@ func (response GetJob200JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 }
 
 type GetJob400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response GetJob400ApplicationProblemPlusJSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
@@ -643,7 +566,7 @@ func (response GetJob400ApplicationProblemPlusJSONResponse) VisitGetJobResponse(
 }
 
 type GetJob401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response GetJob401ApplicationProblemPlusJSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
@@ -662,7 +585,7 @@ func (response GetJob401ApplicationProblemPlusJSONResponse) VisitGetJobResponse(
 }
 
 type GetJob404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
+	JobNotFoundApplicationProblemPlusJSONResponse
 }
 
 func (response GetJob404ApplicationProblemPlusJSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
@@ -678,7 +601,7 @@ func (response GetJob404ApplicationProblemPlusJSONResponse) VisitGetJobResponse(
 }
 
 type GetJob500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response GetJob500ApplicationProblemPlusJSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
@@ -694,7 +617,7 @@ func (response GetJob500ApplicationProblemPlusJSONResponse) VisitGetJobResponse(
 }
 
 type GetJob503ApplicationProblemPlusJSONResponse struct {
-	UnavailableApplicationProblemPlusJSONResponse
+	externalRef0.UnavailableApplicationProblemPlusJSONResponse
 }
 
 func (response GetJob503ApplicationProblemPlusJSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
@@ -744,7 +667,7 @@ func (response UploadPdfToS3202JSONResponse) VisitUploadPdfToS3Response(w http.R
 }
 
 type UploadPdfToS3401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response UploadPdfToS3401ApplicationProblemPlusJSONResponse) VisitUploadPdfToS3Response(w http.ResponseWriter) error {
@@ -763,7 +686,7 @@ func (response UploadPdfToS3401ApplicationProblemPlusJSONResponse) VisitUploadPd
 }
 
 type UploadPdfToS3500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response UploadPdfToS3500ApplicationProblemPlusJSONResponse) VisitUploadPdfToS3Response(w http.ResponseWriter) error {
@@ -779,7 +702,7 @@ func (response UploadPdfToS3500ApplicationProblemPlusJSONResponse) VisitUploadPd
 }
 
 type UploadPdfToS3503ApplicationProblemPlusJSONResponse struct {
-	UnavailableApplicationProblemPlusJSONResponse
+	externalRef0.UnavailableApplicationProblemPlusJSONResponse
 }
 
 func (response UploadPdfToS3503ApplicationProblemPlusJSONResponse) VisitUploadPdfToS3Response(w http.ResponseWriter) error {
@@ -804,7 +727,7 @@ type GetHealthResponseObject interface {
 	VisitGetHealthResponse(w http.ResponseWriter) error
 }
 
-type GetHealth200JSONResponse Health
+type GetHealth200JSONResponse externalRef0.Health
 
 func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
 
@@ -818,6 +741,22 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	return err
 }
 
+type GetHealth500ApplicationProblemPlusJSONResponse struct {
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealth500ApplicationProblemPlusJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadyRequestObject struct {
 }
 
@@ -825,7 +764,7 @@ type GetReadyResponseObject interface {
 	VisitGetReadyResponse(w http.ResponseWriter) error
 }
 
-type GetReady200JSONResponse Health
+type GetReady200JSONResponse externalRef0.Health
 
 func (response GetReady200JSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
 
@@ -839,7 +778,23 @@ func (response GetReady200JSONResponse) VisitGetReadyResponse(w http.ResponseWri
 	return err
 }
 
-type GetReady503JSONResponse Health
+type GetReady500ApplicationProblemPlusJSONResponse struct {
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReady500ApplicationProblemPlusJSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReady503JSONResponse externalRef0.Health
 
 func (response GetReady503JSONResponse) VisitGetReadyResponse(w http.ResponseWriter) error {
 
@@ -1040,37 +995,59 @@ func (sh *strictHandler) GetReady(w http.ResponseWriter, r *http.Request) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fhtb9s4Ev4rA94BbXHyS/PSbh3ch1zb3HaxW2STFPnQBDVNjizGEqklqaTewv/9MKRkW7bspofbFrhP",
-	"tiS+zDzzzMxDfmHCFKXRqL1joy/MoiuNdhge/sXlBf5RofP0JIz2qMNfXpa5EtwrowelNZMci3/cOaPp",
-	"mxMZFpz+/d1iykbsb4PVFoP41Q3O4yy2WCwSJtEJq0pajo3YKRQ8T40tUELJLS/Qo+2zRcLeaY9W8/yt",
-	"tcZ+V5M0VBo/lyg8SkDa/gR8hmAjPKAkKInaq1ShA+VB6fA9N1MXTH9v/JmptPyeVr834CqRwZ2ZQGos",
-	"+Ew5EDzPazg/aF75zFj1J35Xu35Tzik9TVZxTgA/l8qiBGPB+Aztg3IISt/zXEnwZoa6zxKWIZdoAzev",
-	"r697p5XPCHTBPbYt8/MS2Yg5b5Wekg3R3Xuucj7J8Xt6e5Uh/FFhhRBCgDCpxAw9KAeVtshFRhadgEVv",
-	"58BTjxbGF/TQO6WHMTgURku3AcDakE7flfY4RRucXyT19zDzZ+S5z+hfaU2J1quY7iJDMQv/uJSKzOf5",
-	"eWvEBqxJ88JM7lB4euE891UYi7oq2OgjMzOWsGoN+9tkKzwJo0QiAtCMeo3bjuV/MZNtu7EpB23gr7N5",
-	"wDvQn6scJTyNSzePRufzZwTrll93ZvJJhaQggnLPRqyqlOwauu1xiDaNLa0RGLjOEiaNRpawuHUHCAmr",
-	"Ssk9yk/ctzamlz2vCuzavbJ5F9/bgNbeLG2N01obdoHdkHoL2VMNF2ev4dXR8Uuo8wWkEVWB2vej3+u0",
-	"MhI71gDniQ5QcJEpjT2LXIYXIZxAszpDI9FzlXeyMcwMeyqPhdtmSqowl51TC3SOT/HrWMYlVhO6gKtf",
-	"cGv5nJ6Vdp5rgZ071y2kptseem3mdcK88jnuycttzD9cvAOLKVrUAkHzQulpSJKZ0hJM2oSzA/kNHMLX",
-	"xoQ1ZtXhafnVhdGHMjdcngqBpY/tpx2qb8jAtdjhZ16UhAm74m4W666kLkh5mFZ5Pn9cCvPGrtvdObdZ",
-	"bdBigPL8zRk8qDyHCSZgCOemCikHVAUI3JWhmfflaDDIjeB5ZpwfHR2/eDGoHNpeKVNHDSlVOX4aPn91",
-	"gEfiuPeS/zTpvRSHsvcKh2nvOT+YHIojeYwv0n4p084q4dA+Ds3uUrxaYYV2siorBMh2jAlYFJVVfn5J",
-	"zSfGdYLcoqXOvXo6a2z65fqK1a2KVopfV0YSVLHFKp2a7RhcoKbuGPCOOueJgxo/4A44xSYBVKQwwHnL",
-	"1TTzMOFiBt6sTbvRxibgM2uqaQY8BC9wKQGl65GXh3Un78PVciKF+CEzeI+h199oHpgXFQw8Vc4RHyex",
-	"MZH6Aof2Xgl8RsmIbhRFWv0SMu5AmxstuecT7hC4luBt5Xx0Miz7xIHIuSpcH97eo53XBVQ54Ks6faPH",
-	"u1TOeFm7QXBr51QSOIxX+Tvu3+hlqo/YueWaQynTxkyWsHu0LsbgeX/YHxLnTImal4qN2GF/2D+ktsB9",
-	"Fjgw4KUalDIdSPOgqQzQyymGtkc1INj4TrIRe1MPOA+8Xp4GHBt97GhKb6/4FFJrCvIcuc0VWmj2OIHD",
-	"4RE8ZBiVeUOLIMNExvUUJSWmorWizGIJo6CwEXuX9t4bjb3fuBdZw9BOoXmbtI9QB8PhPrEp07Z2W2bn",
-	"RGluO4pVt75snAn0tiELUNIZpMDC2PmGcjwNnOy9Ntpbk/fefi6Nw97PqwG73UvYay4ybOZ+dXB0u/dG",
-	"udI4FS1er9Lcey4y4t4JkAeE9z9v2LfWvBu2NygJI2Z8/YRwODzaLipX68VEmHIOT1t0eEYUEpW1tfhZ",
-	"A/pxux4Nn+86XiypNGid1RYJO4682j+pfV4Osw4ftdVSq4ciXhUFcbGpr/vLK1GWTylBGbH7llZY5vud",
-	"mbjBl9g3FjuT/t/oSedv5XtITSoiq8RctqBV0/K2wqQrpXY0vG/L2G87FpIbO1L2zkzCIfzoMYFcu4j5",
-	"bwlzFLm9f9LyluJHMYyQIc2BpEWNDj8tulVBNhJ6bi/T4rieNz0XDCpNvMTa7BnugQTDwfCACOyM0fS7",
-	"ptdM7Bah+Z8AhwdjZ2jrGutijyfBR43ZeWPj7Q/3MK5sPu7Dmclz8wDjX00k0JiEhsOlJnzior+xxbbz",
-	"IErkc5lemctDtkXTg/8ZTTe0+G7GEiJRU29Uusa97vK58rNyYNGZyoqggv9fCuPv4X4nkqI5UW1VyG3l",
-	"2MngLNzO/LmvOtYXOH9h4ap32C03gqoliZmre+y3xD4bfbxdB+dXdY8a3Xq+Lj1ytdN0+J/v9fmCRvwY",
-	"l8PWMW9tcHbJl79441OQWBKptJhv3Bfuh5wsVoQ5PL38/TIhxoWTQ3NkgBnOKRPrxZ7tDE17j/bp7eMt",
-	"9c6ASd2gw8F4+0D703B4wGhsvceXpnsT6RfJ8nFt68Xt4j8BAAD//w==",
+	"3Fp9b9s4k/8qA90BbXGy49hO2rp4gOv25bbFPm22SdG7q4OEokYWG5lUSSqut8h3PwypV1t20k0LHJ6/",
+	"EssUOfObt98M/T3gapkridKaYPY90GhyJQ26D29V9E7Z16qQMX3kSlqUlv5leZ4JzqxQ8iDXKspw+R9f",
+	"jJL0HX5jyzxD/0aMwSz4oqILqexF4nYKgxgtE1kwC/5HFZCyawSp4IuKYCVsCjYVBkQ8DMJASGOZ5LTH",
+	"AcvFQR4nB19UZA5Gh0/HOOXHg8NozAeP4wkOniTT0eCIHUeP+ZP4KY6SIAw0fi3Q2AsRB7NgmhzycfQY",
+	"n7JRPOWT6AkeJ0fsMB7zSTRlR0+DMDCW2cIEs+loGgZWWNIieKcsvC4lt+ucHhVaznLNJJuVys+6Kt6E",
+	"geEpLhmB8O8ak2AW/NtBg/SB/9bQo6WSFyd+l+Dm5obQMVyLnLB1p4MpeOrgSZT26HCWZaiHdE65w28s",
+	"/uCVvZellixLlF5ifOHWtEx1liKUcEKk4jUIA1JZuGaZiOHt6ft3fQZjhU0PjFjIIr+XOUaNOX5jMVSq",
+	"7jHIhiY/0SJtJLgqstjhENFDFsNDm+IOgEJQGhjkTLMlWtS0ohbzUduab6RFLVn2Smul72VQUe50gW6r",
+	"lkFP1RJtKuQCVigtrLSSC1ASVKHBiBiH8GehLIJtqStiWKUoQWOutKV3hd0Vp7FayUyx+B52P2rbvcIE",
+	"TlFfo4ZXpUI7PWBD9Z/oAc8lFBK/5cgtxuC2f7aJk4hRWpEINCAsCOm+z9TCtO38UVKAKC3+wvtl2KK9",
+	"0UbUMs7RGLDqCiWkzAB+y4XG+Bcabjo6bAz3sSvbTnt1dPiJ1vqnMEbIRdjEWlhBQAGpbIp6JQyCkD5W",
+	"uUZnPJYZwihFFqN2BfHTp0+D54VN6VvOrLPAdnL4DZlGDTylLC0XSJs0ytTGC8p1Glm2/Mc8cGjMg9A7",
+	"1D/mQSnPhbPcPGiwM1YLuSBdO650zUTGosov/r4n1ftsOFLMLIsYAWWgkBoZT2kZaLFILUi1GsKZXgNb",
+	"MCHBpErbbP3risLRaNL4GOUEwRE+dqTf52r1sp/oae+vUVPkkIe5VB9jjjJGydcbmD0DjZawSqgOXH6g",
+	"D4Pn9OESDHIl403Xay3Z9rpT/wpYBSsmqBglSqM/Q8jFDgcc1whRqlygdh5V41FRQPqTa5WjtsLzQqzK",
+	"UleKT+naZTlHVZjIMIaH3lrVRyWz9aPhtiOHjiIKlwMpRJklsxUi7ltaOcD3AGWxDGafg68FFi635FpR",
+	"rqOFYRArSU7gjw7Oe3Yq8phZjC+Y7RxMDwdWLLHv9EJntHgzEr0fU04hgUptaln9a50DG3lU9AW5pb0/",
+	"5uQ9zznH3PqC0MX9B0BaojFsgd2Ec8bMFXiwiFQSVEmRZeu7ocwquc53w7LpEKg9gTh5+RpWIssgwhCU",
+	"5Fg7ijBAhiKnaARNrc1nBweZ4ixLlbGz6dHx8UFhUA/yODGUxhKR4UXZBhwNHrMn0eAxn8QDYv6DQzaO",
+	"JnwaH+FxMszjpNeQBvXd0NwwbmPTcocG7bCxPAHSZ+Myi7wWmMWv+uPovWxqkZB5YSGh1aASYDAdj4FJ",
+	"syL6H274h1vWX5OIf4JkS6RdCHu3tos6LinX73emTQMzSxb05NF1b54QNpsuC+PIMYM8o7rgDgEWx5pI",
+	"iWttmHGS/Wf50pCr5a1G8Ko2ou2B+ndkmU37YfFIEiYHqVv2FzAZwwFR+fVfHU2+BzxFfuWAzpWxC02g",
+	"B+qqHS3lx65ZmvdYHAs6nWUnnRVbiPd1HKbILElKNaRdWdz2IURrh2IruzZIbAezuiIfbZXB8zu6/R6g",
+	"q8q4hfRzCR9ev4Cn06PHUJZgiBUvlihtSObHa9Rrz3taJjmhmg2cae1Z9LbDe86ydRwY64jJkvFUSByQ",
+	"Nd0DfwK91XXSopeits3haVCv/zftUwiGJUhV2KRqRX8p0ihNdI+7jZVvne/kNv2ZAiURiZzayTJn+Gzx",
+	"kDJFXXCFxaW5I8Np5aabWhimNVvT54bN9QVUzmxapZiS2XV1bxhgf31t08Etw2ZGgSG4mYH/HpRTgMGb",
+	"l8/gq+tVhd3sT1nlcF0p7sAz91TEbbV/Pzs7gZLrkHuFJAJSre+c6/uiDc5Vs9jbNrb4bQPMj7f4rX+w",
+	"HR8fP7wBjQlqpFIs2ZKgIpNdCenqTC9ot7RstyUQ922lbIsalcHVMf12liEDIC+0sOtTclefACLXQlFL",
+	"1nx6XVXzt5/Ogp7WvRN5iVZLpzkpAsa3EQ8MnLw/PYPGVzO1ELKm0SSXP6tRmiiL7wmETNQ26B8oXWvj",
+	"zvLjuwcGSh5D7syII4WAgtpRMFYz11VFjF9VicS/NpdKh2BTrYpFCsyRKMfpQhCyXHk6gajgV2iHcFa/",
+	"6Ap1qijX0qK57ADxUBhDvDBab8HxyBUWM/Ozx/Khy1lSzWXdFVLhtLow1ivptn1ggGdMLM0QXrVyvDDA",
+	"mpowl5e7etTLuk64OrD2IX3ZeMrlcC7n8lNKKPaYMS+iTHC4wrUBzmQ5qEvQ8pSaNCfjINfKulHOXFJx",
+	"cVKYqg4djSae2HSbtIe1irBka7epkPhoOJdB05X6ApbHSSVREAbXqI33iMPhaDiiKFU5SpaLYBZMhqPh",
+	"hKocs6nz7+2hzOx7sEC727+EhCUuFfWWMi6VMDUHZw54Zi3jKaE6hFMks5E7vDpjC8cxJSDTmUAN1am0",
+	"6+WbZPBOSRz8k1meXpJTLtDCZDSFVQX/XFYe7dpdnjK5wNiDUkP7hhr9l+XOJ46c1yNRE8w+97AHJ5oL",
+	"1R7hnpUyoJ+x9UrgphAUpa6hDsKAPDqYBR2ddoxp5sEkmvKj+BgfJ0/Y02jEe2cx52H38mQ8Gu0bxMQJ",
+	"PWrOq3uQSEim133Dnj5aWGnrkod2PoBx4wQbQ4TnLuIHL5S0WmWDV99yZXDwe7Oge8AfaA1EWq0MauCZ",
+	"ILLgp9wvvFaDl8LkyjhO6/yNDLVr3NXzTuhe6K0cLxhPsZK0vzaSQwtD1McQpXbzqWcgiX0xQoHTFi48",
+	"rxDzkkD2SSbVwFilsV+QbbH7xXF2cC2WuwIoYTPs2o+AC7LNLgmaiHzm9qFt3Ejwx/rcXscMAwfylsxv",
+	"mgm1S+zeeyjDlvytPH14v7ggASajaT9mdSXkKl/Dw044PiLj8kJrylNdP+5XyG3o1+91xB8QfDo63EWa",
+	"62A/6Bvm34TBkU8Ad3q3e+HjXp78yMHNNJN4UrFcUgqpisJ+zkGaswUl3oCS0jnt0L1s/e6HGjc7a897",
+	"ma27h6iVJGJigGmEa2GEm3kyuVbUsWSGarNoytN0NB1ulYj/QvtWRbdVBzL6pRfwsqxehRujPTAwHrVn",
+	"Ja4AUGVt0n89rWl4qtUF9rvNHe+cbxsm/Vid6BnUV1PAuwpUzybKgWh76hmMR+PjweHhYPzk7HA0G41m",
+	"o/H/ltOrXzCGu/OsnQy/o+J9UZG7Qpv+QHi1bsfvGdRTn8n2v9v+3cT/j0RAwJEfuPEfxWCZ4uuA9THj",
+	"YnZvQvDrBlYNzKSahPUNfHxcuwA0YBTRA9Oe+SpP1lzj8gwYrJS+cndhdZc0l46wyhhcbXY1lFm4LHR2",
+	"OYTXKsvUCi7/UD5QHB81WM+VHxiv73Au36nODxf62KgfvJ/EyZk6nQRbATr+tQFaj1f3DejrKK7H8L8s",
+	"Sluz8eAuL909rDcuOHZHOLmIx2Gj8lf27q/+jeEL4jNGFZrv5C9/6xdF/4Ik4U/CucX+etnC9mihN02U",
+	"Q/SdTKFJDCNKCJmift5UbNONI6hVRlOFrOnlBeVI/76VdGNq/0PXwKUIu9syp4wwwDJxjcN72ro1/Qpm",
+	"n8/b5vtDXKNE007bzRSjNIu/zthplaPRJKx+e4furpb8wF9buI4mDssef8+Vdq+hPtDB97ZTc4FCRcff",
+	"XZivpvrXjWEurnC98z7mJ1nWaeMLjb6/Tev4/dtAtO5vZsCVlMhdJ64xKYyrEHdE6T6/h9gN1/M9zgIn",
+	"WkVYThNc+0m1OQSj3M+lqDfxG7cuiqSy7Xn+vqAgSwmKCnh4+udpSFmL+TlXObRzE8FanEc7g6d7Rnfg",
+	"/PmcyLzzhZ2tSWv4R4nucsmuEHQhL6lKaVtda+2o5E9Go3FAh5TCbZ5w0kx/TGv8I9UKlK6IhP/VKFYT",
+	"4ab78Yy8Z08yDL2lNE/RWM2s0sYB6EhixDImOWrT2quF2s35zf8FAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
@@ -1110,6 +1087,12 @@ func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
 		res[pathToFile] = rawSpec
 	}
 
+	for rawPath, rawFunc := range externalRef0.PathToRawSpec(path.Join(path.Dir(pathToFile), "common.yaml")) {
+		if _, ok := res[rawPath]; ok {
+			// it is not possible to compare functions in golang, so always overwrite the old value
+		}
+		res[rawPath] = rawFunc
+	}
 	return res
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/domain"
+	"prana/shared/apicommon"
 	"prana/shared/bearer"
 	"prana/shared/health"
 	"prana/shared/httpmw"
@@ -43,8 +44,10 @@ func (s *Server) DownloadPdf(ctx context.Context, req DownloadPdfRequestObject) 
 		return nil, err
 	}
 	disposition := fmt.Sprintf("attachment; filename=%q", p.FileName())
-	// Sent even without Origin, as the seed did.
-	expose, cache := httpmw.ExposedHeaders, "private, no-cache"
+	// Sent even without Origin, as the seed did. The PDF is personal data:
+	// no cache keeps it (issue 6). The ETag stays useful to clients that
+	// keep their own copy (the CLI) and revalidate with If-None-Match.
+	expose, cache := httpmw.ExposedHeaders, "no-store"
 	return DownloadPdf200ApplicationpdfResponse{
 		Body:          bytes.NewReader(doc),
 		ContentLength: int64(len(doc)),
@@ -107,16 +110,16 @@ func (s *Server) GetJob(ctx context.Context, req GetJobRequestObject) (GetJobRes
 
 // GetHealth answers as long as the process serves requests.
 func (s *Server) GetHealth(context.Context, GetHealthRequestObject) (GetHealthResponseObject, error) {
-	return GetHealth200JSONResponse{Status: HealthStatusOk}, nil
+	return GetHealth200JSONResponse{Status: apicommon.HealthStatusOk}, nil
 }
 
 // GetReady checks the queue, the bucket and the token keys.
 func (s *Server) GetReady(ctx context.Context, _ GetReadyRequestObject) (GetReadyResponseObject, error) {
 	checks, ok := s.ready.Run(ctx)
 	if !ok {
-		return GetReady503JSONResponse{Status: HealthStatusUnavailable, Checks: &checks}, nil
+		return GetReady503JSONResponse{Status: apicommon.HealthStatusUnavailable, Checks: &checks}, nil
 	}
-	return GetReady200JSONResponse{Status: HealthStatusOk, Checks: &checks}, nil
+	return GetReady200JSONResponse{Status: apicommon.HealthStatusOk, Checks: &checks}, nil
 }
 
 // profileFrom is the profile the verified token vouches for.

@@ -79,7 +79,8 @@ func (s *Store) SaveJob(ctx context.Context, j domain.Job) error {
 }
 
 // Job reads the record of job id. A missing record, or an id that is not a
-// UUID, is domain.ErrJobNotFound.
+// UUID, is domain.ErrJobNotFound. With Config.PresignTTL the URL is a fresh
+// presigned one.
 func (s *Store) Job(ctx context.Context, id string) (domain.Job, error) {
 	key, ok := jobKey(id)
 	if !ok {
@@ -108,5 +109,5 @@ func (s *Store) Job(ctx context.Context, id string) (domain.Job, error) {
 	if err := json.Unmarshal(body, &rec); err != nil {
 		return domain.Job{}, fmt.Errorf("s3store: decode job %s: %w", id, err)
 	}
-	return rec.job(), nil
+	return s.withPresignedURL(ctx, rec.job())
 }

@@ -37,6 +37,10 @@ type Config struct {
 	// override what the client was built with.
 	Endpoint string
 	Region   string
+	// PresignTTL (S3_PRESIGN_TTL), when positive, makes job records read
+	// back carry a presigned GET URL valid that long instead of the plain
+	// address: for a private bucket. At most MaxPresignTTL.
+	PresignTTL time.Duration
 }
 
 // Store is an S3-backed app.ObjectStore and app.JobStore.
@@ -46,6 +50,8 @@ type Store struct {
 	base     string
 	endpoint string
 	region   string
+	// presignTTL > 0 turns job URLs into presigned ones (see presign.go).
+	presignTTL time.Duration
 }
 
 // New returns a Store for cfg.Bucket. The endpoint and region used for public
@@ -54,11 +60,12 @@ type Store struct {
 func New(client *s3.Client, cfg Config) *Store {
 	o := client.Options()
 	st := &Store{
-		client:   client,
-		bucket:   cfg.Bucket,
-		base:     cfg.PublicBaseURL,
-		endpoint: cfg.Endpoint,
-		region:   cfg.Region,
+		client:     client,
+		bucket:     cfg.Bucket,
+		base:       cfg.PublicBaseURL,
+		endpoint:   cfg.Endpoint,
+		region:     cfg.Region,
+		presignTTL: cfg.PresignTTL,
 	}
 	if st.endpoint == "" {
 		st.endpoint = aws.ToString(o.BaseEndpoint)

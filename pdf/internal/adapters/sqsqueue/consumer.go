@@ -13,14 +13,16 @@ import (
 )
 
 // Consumer receives tasks from one queue and runs a Handler on each.
+// Several receivers long-poll at once, so that a receive round trip never
+// leaves the handlers idle; they feed a bounded pool of handlers; handled
+// messages are deleted in batches.
 type Consumer struct {
 	client   *sqs.Client
 	queueURL string
 	log      *slog.Logger
 	opts     ConsumerOptions
-
-	// Backoff between failed receives; fields so tests can shorten them.
-	minBackoff, maxBackoff time.Duration
+	backoff  *backoff
+	deletes  *deleter
 
 	dlqMu  sync.Mutex
 	dlqURL string
@@ -30,13 +32,13 @@ type Consumer struct {
 func NewConsumer(client *sqs.Client, queueURL string, log *slog.Logger, opts ConsumerOptions) *Consumer {
 	opts = opts.withDefaults()
 	return &Consumer{
-		client:     client,
-		queueURL:   queueURL,
-		log:        log.With("queue_url", queueURL),
-		opts:       opts,
-		minBackoff: time.Second,
-		maxBackoff: 30 * time.Second,
-		dlqURL:     opts.DeadLetterURL,
+		client:   client,
+		queueURL: queueURL,
+		log:      log.With("queue_url", queueURL),
+		opts:     opts,
+		backoff:  &backoff{min: opts.MinBackoff, max: opts.MaxBackoff},
+		deletes:  newDeleter(client, queueURL),
+		dlqURL:   opts.DeadLetterURL,
 	}
 }
 
@@ -49,43 +51,51 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 	// outlives ctx, so that a shutdown lets running work finish.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	c.deletes.run(work)
 
-	slots := make(chan struct{}, c.opts.Concurrency) // a token per busy handler
-	var wg sync.WaitGroup
-	backoff := c.minBackoff
-	c.log.Info("sqs consumer started", "concurrency", c.opts.Concurrency)
+	// A token per message held, from its receipt until it is settled: the
+	// consumer never holds more messages than it can work on, so none sits
+	// invisible to other workers while waiting here.
+	slots := make(chan struct{}, c.opts.Concurrency)
+	var handlers, receivers sync.WaitGroup
+	c.log.Info("sqs consumer started", "concurrency", c.opts.Concurrency, "receivers", c.opts.Receivers)
+	for range c.opts.Receivers {
+		receivers.Go(func() { c.receiveLoop(ctx, work, h, slots, &handlers) })
+	}
+	receivers.Wait()
+	return c.drain(&handlers, stopWork)
+}
 
+// receiveLoop receives into free slots and starts a handler per message,
+// until ctx ends.
+func (c *Consumer) receiveLoop(ctx, work context.Context, h Handler, slots chan struct{}, handlers *sync.WaitGroup) {
 	for ctx.Err() == nil {
+		if !c.backoff.wait(ctx) {
+			return
+		}
 		n := acquire(ctx, slots)
 		if n == 0 {
-			break
+			return
 		}
-		// Ask for no more than there are free slots: a message received
-		// but not started would sit invisible to other workers.
 		msgs, err := c.receive(ctx, n)
 		for range n - len(msgs) {
 			<-slots
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				break
+				return
 			}
-			c.log.Warn("sqs receive failed; retrying", "retry_in", backoff, "err", err)
-			if !sleep(ctx, backoff) {
-				break
-			}
-			backoff = min(2*backoff, c.maxBackoff)
+			c.log.Warn("sqs receive failed; retrying", "retry_in", c.backoff.failed().Round(time.Millisecond), "err", err)
 			continue
 		}
-		backoff = c.minBackoff
+		c.backoff.succeeded()
 		for _, m := range msgs {
-			wg.Go(func() {
+			handlers.Go(func() {
 				defer func() { <-slots }()
 				c.process(work, h, m)
 			})
 		}
 	}
-	return c.drain(&wg, stopWork)
 }
 
 // acquire takes one free slot, waiting for it, then as many more as are free
@@ -113,10 +123,11 @@ func (c *Consumer) receive(ctx context.Context, n int) ([]types.Message, error) 
 	ctx, cancel := context.WithTimeout(ctx, c.opts.WaitTime+callTimeout)
 	defer cancel()
 	out, err := c.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{
-		QueueUrl:            aws.String(c.queueURL),
-		MaxNumberOfMessages: int32(n),
-		WaitTimeSeconds:     int32(c.opts.WaitTime / time.Second),
-		VisibilityTimeout:   int32(c.opts.VisibilityTimeout / time.Second),
+		QueueUrl:              aws.String(c.queueURL),
+		MaxNumberOfMessages:   int32(n),
+		WaitTimeSeconds:       int32(c.opts.WaitTime / time.Second),
+		VisibilityTimeout:     int32(c.opts.VisibilityTimeout / time.Second),
+		MessageAttributeNames: []string{AttrRequestID},
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{
 			types.MessageSystemAttributeNameApproximateReceiveCount, types.MessageSystemAttributeNameSentTimestamp,
 		},

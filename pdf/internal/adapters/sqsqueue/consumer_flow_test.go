@@ -164,8 +164,9 @@ func TestReceiveErrorsBackOff(t *testing.T) {
 	endpoint := awstest.ClosedEndpoint(t)
 	client := awstest.SQS(t, endpoint, awstest.NoRetries)
 	log, logs := testLogger(t)
-	c := NewConsumer(client, endpoint+"/000000000000/tasks", log, fast(ConsumerOptions{}))
-	c.minBackoff, c.maxBackoff = 100*time.Millisecond, 400*time.Millisecond
+	c := NewConsumer(client, endpoint+"/000000000000/tasks", log, fast(ConsumerOptions{
+		MinBackoff: 100 * time.Millisecond, MaxBackoff: 400 * time.Millisecond,
+	}))
 	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error { return nil }}
 
 	r := run(t, c, h)
@@ -177,8 +178,41 @@ func TestReceiveErrorsBackOff(t *testing.T) {
 	if took := time.Since(begin); took > time.Second {
 		t.Errorf("Run took %s to stop while backing off", took)
 	}
-	// 100+200+400+400… ms: about five tries in 1.5 s, not hundreds.
-	if n := strings.Count(logs.String(), "sqs receive failed"); n < 2 || n > 8 {
-		t.Errorf("%d failed receives logged in 1.5 s, want 2..8", n)
+	// Pauses of 100, 200, 400, 400… ms, each jittered down to no less than
+	// half: at most seven rounds in 1.5 s, each a try by both receivers;
+	// not hundreds.
+	if n := strings.Count(logs.String(), "sqs receive failed"); n < 2 || n > 14 {
+		t.Errorf("%d failed receives logged in 1.5 s, want 2..14", n)
 	}
+}
+
+// TestDeletesAreBatched: handled messages are deleted with
+// DeleteMessageBatch, several to a call when many finish together.
+func TestDeletesAreBatched(t *testing.T) {
+	t.Parallel()
+	const total = 40
+	q := newQueue(t, QueueOptions{})
+	for range total {
+		q.publish(t, sampleTask())
+	}
+	sw := awstest.NewSwitch(t)
+	client := awstest.SQS(t, sw.URL)
+	var done atomic.Int32
+	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+		done.Add(1)
+		return nil
+	}}
+	log, _ := testLogger(t)
+	run(t, NewConsumer(client, q.url, log, fast(ConsumerOptions{Concurrency: 20})), h)
+
+	awstest.Eventually(t, 20*time.Second, "all tasks handled", func() bool { return done.Load() == total })
+	q.waitEmpty(t, q.url, 5*time.Second)
+	batches := sw.Count("DeleteMessageBatch")
+	if single := sw.Count("DeleteMessage"); single != 0 {
+		t.Errorf("%d single DeleteMessage calls, want batches only", single)
+	}
+	if batches >= total {
+		t.Errorf("%d DeleteMessageBatch calls for %d messages: nothing was batched", batches, total)
+	}
+	t.Logf("%d messages deleted in %d batches", total, batches)
 }

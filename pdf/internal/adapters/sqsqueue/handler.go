@@ -29,11 +29,24 @@ type Delivery struct {
 	// LastAttempt is set when a failure now sends the message to the
 	// dead-letter queue, so the app can record the job as failed.
 	LastAttempt bool
+	// RequestID is the id of the API request that queued the task, for
+	// the logs; "" for messages that carry none (the seed's).
+	RequestID string
 }
 
 // ConsumerOptions configure a Consumer. Zero values take the defaults.
 type ConsumerOptions struct {
-	Concurrency int // handlers at once; default 2 × runtime.NumCPU()
+	// Concurrency is how many messages are held and handled at once;
+	// default 4 × runtime.NumCPU(): a handler spends much of its time
+	// waiting on S3, so more handlers than CPUs keep the CPUs busy.
+	Concurrency int
+	// Receivers is how many long polls run at once; default 2, so that
+	// one's round trip never leaves free handlers waiting.
+	Receivers int
+	// MinBackoff and MaxBackoff bound the pause after a failed receive:
+	// it doubles from MinBackoff up to MaxBackoff, jittered; defaults 1 s
+	// and 30 s.
+	MinBackoff, MaxBackoff time.Duration
 	// WaitTime is the long poll, in whole seconds from 1 to 20; default 20 s.
 	WaitTime time.Duration
 	// VisibilityTimeout is asked for on every receive and renewed every
@@ -54,15 +67,33 @@ const (
 	maxBatch            = 10 // SQS's limit per ReceiveMessage
 	defaultWaitTime     = 20 * time.Second
 	defaultDrainTimeout = 30 * time.Second
+	defaultReceivers    = 2
+	defaultMinBackoff   = time.Second
+	// DefaultMaxBackoff caps the pause between receives from a queue that
+	// keeps failing.
+	DefaultMaxBackoff = 30 * time.Second
 	// drainGrace is how long Run still waits for handlers it has just
 	// cancelled at the end of the drain timeout.
 	drainGrace = 5 * time.Second
 )
 
+// DefaultConcurrency is the handlers a consumer runs when not told.
+func DefaultConcurrency() int { return 4 * runtime.NumCPU() }
+
 func (o ConsumerOptions) withDefaults() ConsumerOptions {
 	if o.Concurrency <= 0 {
-		o.Concurrency = 2 * runtime.NumCPU()
+		o.Concurrency = DefaultConcurrency()
 	}
+	if o.Receivers <= 0 {
+		o.Receivers = defaultReceivers
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = defaultMinBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	o.MaxBackoff = max(o.MaxBackoff, o.MinBackoff)
 	if o.WaitTime <= 0 || o.WaitTime > defaultWaitTime {
 		o.WaitTime = defaultWaitTime
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"prana/pdf/internal/domain"
+	"prana/shared/requestid"
 )
 
 // Message attributes set on a malformed message moved to the dead-letter
@@ -28,6 +29,10 @@ const (
 func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 	d := delivery(m, c.opts.MaxReceiveCount)
 	log := c.log.With("message_id", d.MessageID, "attempt", d.Attempt)
+	if d.RequestID != "" {
+		log = log.With("request_id", d.RequestID)
+		ctx = requestid.NewContext(ctx, d.RequestID)
+	}
 	task, err := decodeTask(aws.ToString(m.Body))
 	if err != nil {
 		c.rejectMalformed(ctx, h, m, log, err)
@@ -50,7 +55,7 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 		}
 		return
 	}
-	if err := c.delete(ctx, aws.ToString(m.ReceiptHandle)); err != nil {
+	if err := c.deletes.delete(ctx, aws.ToString(m.ReceiptHandle)); err != nil {
 		log.Error("task done but its message not deleted; it will run again", "err", err)
 		return
 	}
@@ -76,6 +81,7 @@ func delivery(m types.Message, maxReceiveCount int) Delivery {
 		MessageID:   aws.ToString(m.MessageId),
 		Attempt:     attempt,
 		LastAttempt: attempt >= maxReceiveCount,
+		RequestID:   requestIDOf(m),
 	}
 }
 

@@ -36,17 +36,20 @@ func NewPublisher(client *sqs.Client, queueURL string, opts PublisherOptions) *P
 	return &Publisher{client: client, queueURL: queueURL, timeout: opts.Timeout}
 }
 
-// Publish sends t. A nil error means SQS has stored the message.
+// Publish sends t. A nil error means SQS has stored the message. The
+// request id in ctx, if any, travels with it as a message attribute.
 func (p *Publisher) Publish(ctx context.Context, t domain.Task) error {
 	body, err := encodeTask(t)
 	if err != nil {
 		return fmt.Errorf("sqsqueue: publish job %s: %w", t.JobID, err)
 	}
+	attrs := requestIDAttributes(ctx)
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	if _, err := p.client.SendMessage(ctx, &sqs.SendMessageInput{
-		QueueUrl:    aws.String(p.queueURL),
-		MessageBody: aws.String(body),
+		QueueUrl:          aws.String(p.queueURL),
+		MessageBody:       aws.String(body),
+		MessageAttributes: attrs,
 	}); err != nil {
 		return fmt.Errorf("sqsqueue: publish job %s: %w", t.JobID, err)
 	}

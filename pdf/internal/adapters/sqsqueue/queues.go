@@ -79,6 +79,18 @@ func EnsureQueues(ctx context.Context, client *sqs.Client, name string, opts Que
 	})
 }
 
+// QueueURL looks up the URL of an existing queue, for deployments where the
+// queues are made by infrastructure code and the service may not create them.
+func QueueURL(ctx context.Context, client *sqs.Client, name string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	out, err := client.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	if err != nil {
+		return "", fmt.Errorf("sqsqueue: get queue url %s: %w", name, err)
+	}
+	return aws.ToString(out.QueueUrl), nil
+}
+
 // ensureQueue creates a queue with attrs, or finds the existing one, and
 // then sets attrs on it so that a changed setting takes effect. The extra
 // call is deliberate: real SQS refuses a CreateQueue whose attributes differ

@@ -1,0 +1,93 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"prana/pdf/internal/app"
+)
+
+// mapCache is an unbounded DocumentCache: enough to check what the service
+// asks of the port (the real one is tested in adapters/pdfcache).
+type mapCache struct {
+	mu   sync.Mutex
+	docs map[string][]byte
+}
+
+func (c *mapCache) Document(ctx context.Context, key string, render func(context.Context) ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if doc, ok := c.docs[key]; ok {
+		return doc, nil
+	}
+	doc, err := render(ctx)
+	if err == nil {
+		c.docs[key] = doc
+	}
+	return doc, err
+}
+
+func newDownloader(t *testing.T, cache app.DocumentCache) (*app.Service, *fakeRenderer) {
+	t.Helper()
+	r := &fakeRenderer{}
+	return app.New(app.Ports{Renderer: r, Documents: cache}, slog.New(slog.NewTextHandler(t.Output(), nil)), nil), r
+}
+
+func TestDownloadWithoutCacheRendersEveryTime(t *testing.T) {
+	t.Parallel()
+	svc, r := newDownloader(t, nil)
+	for range 2 {
+		if _, err := svc.Download(context.Background(), sampleProfile()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(r.times) != 2 {
+		t.Errorf("rendered %d times, want 2", len(r.times))
+	}
+}
+
+func TestDownloadServesACachedProfileWithoutRendering(t *testing.T) {
+	t.Parallel()
+	svc, r := newDownloader(t, &mapCache{docs: map[string][]byte{}})
+	p := sampleProfile()
+	first, err := svc.Download(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := svc.Download(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, again) || len(r.times) != 1 {
+		t.Errorf("second download of one profile: same bytes %v, renders %d; want true, 1", bytes.Equal(first, again), len(r.times))
+	}
+
+	q := p
+	q.Name = "Петро"
+	other, err := svc.Download(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(other, first) || len(r.times) != 2 {
+		t.Errorf("another profile got the cached document (renders %d)", len(r.times))
+	}
+}
+
+func TestDownloadDoesNotCacheFailures(t *testing.T) {
+	t.Parallel()
+	svc, r := newDownloader(t, &mapCache{docs: map[string][]byte{}})
+	boom := errors.New("renderer broke")
+	r.err = boom
+	if _, err := svc.Download(context.Background(), sampleProfile()); !errors.Is(err, boom) {
+		t.Fatalf("Download error = %v, want the renderer's", err)
+	}
+	r.err = nil
+	doc, err := svc.Download(context.Background(), sampleProfile())
+	if err != nil || len(doc) == 0 {
+		t.Fatalf("Download after the renderer recovered = (%q, %v)", doc, err)
+	}
+}
