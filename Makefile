@@ -73,6 +73,8 @@ generate: ## Regenerate the OpenAPI and sqlc code (committed).
 	cd auth/authclient && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/auth.yaml
 	cd pdf/internal/adapters/httpapi && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../../../api/pdf.yaml
 	cd pdf/pdfclient && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/pdf.yaml
+	cd tools && GOWORK=off $(GO) run ./specbundle ../api/auth.yaml ../auth/internal/adapters/httpapi/openapi.json
+	cd tools && GOWORK=off $(GO) run ./specbundle ../api/pdf.yaml ../pdf/internal/adapters/httpapi/openapi.json
 
 .PHONY: verify
 verify: generate lint ## Fail if generated code differs from what is committed, or lint fails.

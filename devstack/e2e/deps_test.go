@@ -8,7 +8,9 @@ import (
 
 // TestServiceBinariesLinkNoDevCode keeps test and dev-only code (the
 // emulator, the browser driver, the throwaway-database helpers, this
-// module) out of what runs in production.
+// module) out of what runs in production, and the OpenAPI loader too: its
+// JSON-schema library builds schemas at start-up, costing memory and start
+// time (issue 5); the services embed the bundled spec as plain JSON.
 func TestServiceBinariesLinkNoDevCode(t *testing.T) {
 	t.Parallel()
 	root, err := repoRoot()
@@ -22,7 +24,8 @@ func TestServiceBinariesLinkNoDevCode(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	banned := []string{"github.com/sivchari/kumo", "github.com/chromedp/", "prana/shared/pgtest", "prana/shared/pgcluster", "prana/shared/specvalidate", "prana/shared/pdftest", "prana/shared/logtest", "prana/shared/servetest",
-		"prana/pdf/internal/adapters/awstest", "prana/devstack", "testing"}
+		"prana/pdf/internal/adapters/awstest", "prana/devstack", "testing",
+		"github.com/getkin/kin-openapi", "github.com/santhosh-tekuri/jsonschema"}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {
 			if pkg == b || strings.HasPrefix(pkg, b+"/") || (strings.HasSuffix(b, "/") && strings.HasPrefix(pkg, b)) {

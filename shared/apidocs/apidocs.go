@@ -9,25 +9,21 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"github.com/swaggest/swgui"
 	"github.com/swaggest/swgui/v5emb"
 )
 
-// Mount adds GET /openapi.json and GET /docs to r. The document is encoded
+// Mount adds GET /openapi.json and GET /docs to r. spec is the service's
+// OpenAPI document in JSON, as tools/specbundle writes it; it is prepared
 // once here, not per request. It must stand alone: Swagger UI fetches only
 // /openapi.json, so a $ref into another file (api/common.yaml) would break
-// the page. The specs oapi-codegen embeds have those refs internalized
-// already (as common_Problem and so on); Mount refuses any that has not.
-func Mount(r chi.Router, spec *openapi3.T, title string) error {
-	// Serve the spec with a relative server so that "Try it out" calls the
-	// host the page came from, wherever the service runs.
-	served := *spec
-	served.Servers = openapi3.Servers{{URL: "/"}}
-	doc, err := json.Marshal(&served)
+// the page. The bundler internalizes those refs (as common_Problem and so
+// on); Mount refuses a document that still has one.
+func Mount(r chi.Router, spec []byte, title string) error {
+	doc, err := served(spec)
 	if err != nil {
-		return fmt.Errorf("apidocs: encode spec: %w", err)
+		return err
 	}
 	if ref := externalRef(doc); ref != "" {
 		return fmt.Errorf("apidocs: the document refers to %s; internalize its external refs first", ref)
@@ -48,6 +44,26 @@ func Mount(r chi.Router, spec *openapi3.T, title string) error {
 	r.Get("/docs", http.RedirectHandler("/docs/", http.StatusMovedPermanently).ServeHTTP)
 	r.Handle("/docs/*", ui)
 	return nil
+}
+
+// served returns spec compacted, with a relative server so that "Try it
+// out" calls the host the page came from, wherever the service runs. The
+// caller's bytes are left alone.
+func served(spec []byte) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(spec, &fields); err != nil {
+		return nil, fmt.Errorf("apidocs: decode spec: %w", err)
+	}
+	if fields == nil {
+		return nil, fmt.Errorf("apidocs: the spec is null, not a document")
+	}
+	fields["servers"] = json.RawMessage(`[{"url":"/"}]`)
+	// Marshal compacts each raw value, which externalRef relies on.
+	doc, err := json.Marshal(fields)
+	if err != nil {
+		return nil, fmt.Errorf("apidocs: encode spec: %w", err)
+	}
+	return doc, nil
 }
 
 // externalRef returns a $ref of the encoded document doc that does not

@@ -1,6 +1,7 @@
 package apidocs_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -8,24 +9,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 
 	"prana/shared/apidocs"
 )
 
-func spec() *openapi3.T {
-	return &openapi3.T{
-		OpenAPI: "3.0.3",
-		Info:    &openapi3.Info{Title: "Prana test", Version: "1.2.3"},
-		Servers: openapi3.Servers{{URL: "http://localhost:8080"}, {URL: "https://api.example.com"}},
-		Paths: openapi3.NewPaths(openapi3.WithPath("/api/things", &openapi3.PathItem{
-			Get: &openapi3.Operation{OperationID: "listThings", Responses: openapi3.NewResponses()},
-		})),
-	}
+// spec is a document as tools/specbundle writes it, but with the servers
+// of the YAML source.
+func spec() []byte {
+	return []byte(`{
+  "info": {"title": "Prana test", "version": "1.2.3"},
+  "openapi": "3.0.3",
+  "paths": {"/api/things": {"get": {"operationId": "listThings", "responses": {}}}},
+  "servers": [{"url": "http://localhost:8080"}, {"url": "https://api.example.com"}]
+}
+`)
 }
 
-func mount(t *testing.T, s *openapi3.T) chi.Router {
+func mount(t *testing.T, s []byte) chi.Router {
 	t.Helper()
 	r := chi.NewRouter()
 	if err := apidocs.Mount(r, s, "Prana test"); err != nil {
@@ -71,15 +72,23 @@ func TestOpenAPIJSON(t *testing.T) {
 	if doc.OpenAPI != "3.0.3" || doc.Info.Title != "Prana test" || doc.Paths["/api/things"] == nil {
 		t.Errorf("served document lost content: %s", rec.Body)
 	}
-	// The caller's spec is left alone (it also drives request validation
-	// and the bearer middleware).
-	if len(s.Servers) != 2 || s.Servers[0].URL != "http://localhost:8080" || s.Servers[1].URL != "https://api.example.com" {
-		t.Errorf("Mount changed the spec's servers to %+v", s.Servers)
+	// The caller's bytes are left alone.
+	if !bytes.Equal(s, spec()) {
+		t.Errorf("Mount changed the caller's document to %s", s)
 	}
-	// Encoded once: later changes to the spec are not served.
-	s.Info.Title = "changed"
+	// Prepared once: later changes to the caller's bytes are not served.
+	copy(s[bytes.Index(s, []byte("Prana test")):], "changed!!!")
 	if body := get(r, "/openapi.json").Body.String(); strings.Contains(body, "changed") {
 		t.Error("the document is re-encoded per request")
+	}
+}
+
+func TestNotADocument(t *testing.T) {
+	t.Parallel()
+	for _, doc := range []string{"", "null", "[]", "{", `"openapi"`} {
+		if err := apidocs.Mount(chi.NewRouter(), []byte(doc), "t"); err == nil {
+			t.Errorf("Mount(%q) = nil error, want one", doc)
+		}
 	}
 }
 

@@ -1,15 +1,15 @@
 package apidocs_test
 
 import (
-	"net/url"
-	"path"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 
-	"prana/shared/apicommon"
 	"prana/shared/apidocs"
 )
 
@@ -43,38 +43,54 @@ components:
         local: {type: string}
 `
 
-// loadWithCommon loads service the way the generated GetSwagger does: the
-// external file comes from apicommon's embedded copy, not from disk.
+// loadWithCommon loads service next to a copy of the real api/common.yaml,
+// as tools/specbundle loads the services' specs.
 func loadWithCommon(t *testing.T) *openapi3.T {
 	t.Helper()
-	files := apicommon.PathToRawSpec("common.yaml")
+	dir := t.TempDir()
+	common, err := os.ReadFile("../../api/common.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"common.yaml": common, "service.yaml": []byte(service)} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
-		return files[path.Clean(u.String())]()
-	}
-	doc, err := loader.LoadFromData([]byte(service))
+	doc, err := loader.LoadFromFile(filepath.Join(dir, "service.yaml"))
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
 	return doc
 }
 
+// encode writes spec as tools/specbundle does, indented.
+func encode(t *testing.T, spec *openapi3.T) []byte {
+	t.Helper()
+	doc, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
 func TestExternalRefsRefused(t *testing.T) {
 	t.Parallel()
-	err := apidocs.Mount(chi.NewRouter(), loadWithCommon(t), "Prana bundled")
+	err := apidocs.Mount(chi.NewRouter(), encode(t, loadWithCommon(t)), "Prana bundled")
 	if err == nil || !strings.Contains(err.Error(), "common.yaml") {
 		t.Fatalf("Mount = %v, want an error naming common.yaml", err)
 	}
 }
 
 // TestServedDocumentStandsAlone mounts a spec the way the services do:
-// oapi-codegen internalizes the external refs before embedding it.
+// tools/specbundle internalizes the external refs before they embed it.
 func TestServedDocumentStandsAlone(t *testing.T) {
 	t.Parallel()
 	spec := loadWithCommon(t)
 	spec.InternalizeRefs(t.Context(), nil)
-	body := get(mount(t, spec), "/openapi.json").Body.Bytes()
+	body := get(mount(t, encode(t, spec)), "/openapi.json").Body.Bytes()
 	if strings.Contains(string(body), "common.yaml") {
 		t.Fatalf("served document still refers to common.yaml:\n%s", body)
 	}

@@ -58,7 +58,7 @@ func TestAttackMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := bearer.New(spec(), v)
+			a := authenticator(t, spec, v)
 			tg := c.tg
 			tg.Leeway, tg.User, tg.Lure = 30*time.Second, user, tokenattack.NewLure(t)
 			for _, tc := range tokenattack.Requests(t, tg) {

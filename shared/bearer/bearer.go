@@ -5,12 +5,12 @@ package bearer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"prana/shared/jwtverify"
 	"prana/shared/problem"
@@ -40,10 +40,14 @@ type Authenticator struct {
 	v       Verifier
 }
 
-// New returns an Authenticator for the operations of spec that declare a
-// security requirement.
-func New(spec *openapi3.T, v Verifier) *Authenticator {
-	return &Authenticator{secured: securedOperations(spec), v: v}
+// New returns an Authenticator for the operations of spec, an OpenAPI
+// document in JSON, that declare a security requirement.
+func New(spec []byte, v Verifier) (*Authenticator, error) {
+	secured, err := securedOperations(spec)
+	if err != nil {
+		return nil, err
+	}
+	return &Authenticator{secured: secured, v: v}, nil
 }
 
 // Secured reports whether the operation (its id in any letter case, as the
@@ -125,20 +129,63 @@ func unauthorized(detail, challenge string) *problem.Problem {
 	return p
 }
 
-// securedOperations lists (lower-cased) the operation ids that declare a
-// security requirement, themselves or through the spec's default.
-func securedOperations(spec *openapi3.T) map[string]bool {
+// document is the little of an OpenAPI document that says which operations
+// need a token. Decoding just this, rather than loading the document with an
+// OpenAPI library, keeps such a library out of the service binaries.
+type document struct {
+	// Security is the default of the operations that state none.
+	Security []requirement       `json:"security"`
+	Paths    map[string]pathItem `json:"paths"`
+}
+
+type pathItem struct {
+	Get     *operation `json:"get"`
+	Put     *operation `json:"put"`
+	Post    *operation `json:"post"`
+	Delete  *operation `json:"delete"`
+	Options *operation `json:"options"`
+	Head    *operation `json:"head"`
+	Patch   *operation `json:"patch"`
+	Trace   *operation `json:"trace"`
+}
+
+func (p pathItem) operations() []*operation {
+	return []*operation{p.Get, p.Put, p.Post, p.Delete, p.Options, p.Head, p.Patch, p.Trace}
+}
+
+type operation struct {
+	OperationID string `json:"operationId"`
+	// Security is nil when the operation inherits the default, and empty
+	// when it drops it with `security: []`.
+	Security *[]requirement `json:"security"`
+}
+
+// requirement is one alternative of a security requirement: scheme names
+// to scopes. Only whether there is any matters here.
+type requirement map[string][]string
+
+// securedOperations lists (lower-cased) the operation ids of the JSON
+// document spec that declare a security requirement, themselves or through
+// the document's default.
+func securedOperations(spec []byte) (map[string]bool, error) {
+	var doc document
+	if err := json.Unmarshal(spec, &doc); err != nil {
+		return nil, fmt.Errorf("bearer: decode spec: %w", err)
+	}
 	ids := map[string]bool{}
-	for _, item := range spec.Paths.Map() {
-		for _, op := range item.Operations() {
-			sec := op.Security
-			if sec == nil {
-				sec = &spec.Security
+	for _, item := range doc.Paths {
+		for _, op := range item.operations() {
+			if op == nil {
+				continue
 			}
-			if len(*sec) > 0 {
+			sec := doc.Security
+			if op.Security != nil {
+				sec = *op.Security
+			}
+			if len(sec) > 0 {
 				ids[strings.ToLower(op.OperationID)] = true
 			}
 		}
 	}
-	return ids
+	return ids, nil
 }

@@ -18,23 +18,31 @@ import (
 )
 
 // spec has a default security requirement that getMe inherits,
-// uploadPdf restates and healthz drops with `security: []`.
-func spec() *openapi3.T {
-	op := func(id string, sec *openapi3.SecurityRequirements) *openapi3.Operation {
-		return &openapi3.Operation{OperationID: id, Security: sec, Responses: openapi3.NewResponses()}
+// uploadPdf restates and healthz drops with `security: []`; the path item
+// of /me also carries fields that are not operations.
+const spec = `{
+  "openapi": "3.0.3",
+  "info": {"title": "t", "version": "1"},
+  "security": [{"bearerAuth": []}],
+  "paths": {
+    "/me": {
+      "summary": "me",
+      "parameters": [{"name": "x", "in": "query", "schema": {"type": "string"}}],
+      "get": {"operationId": "getMe", "responses": {}}
+    },
+    "/upload": {"post": {"operationId": "uploadPdf", "security": [{"bearerAuth": []}], "responses": {}}},
+    "/healthz": {"get": {"operationId": "healthz", "security": [], "responses": {}}}
+  }
+}`
+
+// authenticator is bearer.New on doc, failing the test on error.
+func authenticator(t testing.TB, doc string, v bearer.Verifier) *bearer.Authenticator {
+	t.Helper()
+	a, err := bearer.New([]byte(doc), v)
+	if err != nil {
+		t.Fatalf("bearer.New: %v", err)
 	}
-	return &openapi3.T{
-		OpenAPI:  "3.0.3",
-		Info:     &openapi3.Info{Title: "t", Version: "1"},
-		Security: openapi3.SecurityRequirements{{"bearerAuth": {}}},
-		Paths: openapi3.NewPaths(
-			openapi3.WithPath("/me", &openapi3.PathItem{Get: op("getMe", nil)}),
-			openapi3.WithPath("/upload", &openapi3.PathItem{
-				Post: op("uploadPdf", &openapi3.SecurityRequirements{{"bearerAuth": {}}}),
-			}),
-			openapi3.WithPath("/healthz", &openapi3.PathItem{Get: op("healthz", openapi3.NewSecurityRequirements())}),
-		),
-	}
+	return a
 }
 
 // verifier is a fake bearer.Verifier: known tokens map to claims or errors.
@@ -77,7 +85,7 @@ func newVerifier() *verifier {
 
 func TestSecured(t *testing.T) {
 	t.Parallel()
-	a := bearer.New(spec(), newVerifier())
+	a := authenticator(t, spec, newVerifier())
 	tests := map[string]bool{
 		"getMe":     true, // inherits the spec's default
 		"GetMe":     true, // the generated code's spelling
@@ -98,9 +106,16 @@ func TestSecured(t *testing.T) {
 
 func TestSecuredWithoutDefault(t *testing.T) {
 	t.Parallel()
-	s := spec()
-	s.Security = nil
-	a := bearer.New(s, newVerifier())
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(spec), &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "security")
+	s, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := authenticator(t, string(s), newVerifier())
 	for id, want := range map[string]bool{"getMe": false, "uploadPdf": true, "healthz": false} {
 		if got := a.Secured(id); got != want {
 			t.Errorf("Secured(%q) = %v, want %v", id, got, want)
@@ -108,8 +123,9 @@ func TestSecuredWithoutDefault(t *testing.T) {
 	}
 }
 
-// The real specs arrive through the loader: `security: []` must survive it
-// as an override, not read as "inherit the default".
+// The real specs arrive as YAML encoded to JSON by kin-openapi (make
+// generate's tools/specbundle): `security: []` must survive that as an
+// override, not read as "inherit the default".
 func TestSecuredLoadedSpec(t *testing.T) {
 	t.Parallel()
 	doc := `
@@ -135,9 +151,22 @@ components:
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := bearer.New(s, newVerifier())
+	encoded, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := authenticator(t, string(encoded), newVerifier())
 	if !a.Secured("GetMe") || a.Secured("Healthz") {
 		t.Errorf("Secured(GetMe) = %v, Secured(Healthz) = %v; want true, false", a.Secured("GetMe"), a.Secured("Healthz"))
+	}
+}
+
+func TestNewRejectsBadDocument(t *testing.T) {
+	t.Parallel()
+	for _, doc := range []string{"", "not json", `{"paths": []}`, `{"security": {}}`} {
+		if _, err := bearer.New([]byte(doc), newVerifier()); err == nil {
+			t.Errorf("New(%q) = nil error, want one", doc)
+		}
 	}
 }
 
@@ -177,7 +206,7 @@ func TestAuthenticate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			v := newVerifier()
-			a := bearer.New(spec(), v)
+			a := authenticator(t, spec, v)
 			req := httptest.NewRequest(http.MethodGet, "/me", nil)
 			for _, h := range tt.header {
 				req.Header.Add("Authorization", h)
@@ -273,7 +302,7 @@ func TestMiddleware(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			v := newVerifier()
-			mw := bearer.Middleware[handler](bearer.New(spec(), v))
+			mw := bearer.Middleware[handler](authenticator(t, spec, v))
 			ran := false
 			next := handler(func(ctx context.Context, _ http.ResponseWriter, _ *http.Request, req any) (any, error) {
 				ran = true

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"prana/shared/bearer"
 	"prana/shared/problem"
 )
 
@@ -29,7 +28,7 @@ func FuzzAuthorization(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, first, second string, two bool) {
 		v := newVerifier()
-		a := bearer.New(spec(), v)
+		a := authenticator(t, spec, v)
 		req := httptest.NewRequest(http.MethodGet, "/me", nil)
 		req.Header["Authorization"] = []string{first}
 		if two {

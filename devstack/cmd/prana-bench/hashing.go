@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -48,27 +52,57 @@ func (c hashCost) limit() float64 {
 	return float64(runtime.NumCPU()) / c.CPU.Seconds()
 }
 
-// measureHash runs n hashes one after another and divides this process's CPU time by n. Nothing else in this
-// process is busy meanwhile (the emulator it hosts is idle between figures).
-func measureHash(p hashParams, n int) (hashCost, error) {
-	pw, salt := []byte(benchPassword), []byte("0123456789abcdef")
-	argon2.IDKey(pw, salt, p.Iterations, p.MemoryKiB, p.Parallelism, 32) // warm the heap up
-	before, err := procstat.CPUTime(os.Getpid())
+// measureHash runs `prana-bench hashcost` in a process of its own (this one hosts the emulator, whose work would
+// be counted too) and returns what it measured.
+func measureHash(ctx context.Context, p hashParams, n int) (hashCost, error) {
+	self, err := os.Executable()
 	if err != nil {
 		return hashCost{}, err
+	}
+	out, err := exec.CommandContext(ctx, self, "hashcost", strconv.Itoa(int(p.MemoryKiB)), strconv.Itoa(int(p.Iterations)),
+		strconv.Itoa(int(p.Parallelism)), strconv.Itoa(n)).Output()
+	if err != nil {
+		return hashCost{}, fmt.Errorf("hashcost: %w", err)
+	}
+	var cpu, wall time.Duration
+	if _, err := fmt.Sscan(string(out), &cpu, &wall); err != nil {
+		return hashCost{}, fmt.Errorf("hashcost output %q: %w", out, err)
+	}
+	return hashCost{CPU: cpu, Wall: wall}, nil
+}
+
+// hashCostMain is `prana-bench hashcost MEMORY_KIB ITERATIONS PARALLELISM N`: it runs N hashes one after another
+// and prints the CPU time per hash (this process's, all lanes and garbage collection included) and the median
+// wall time of one, e.g. "34ms 29ms".
+func hashCostMain(args []string) error {
+	if len(args) != 4 {
+		return errors.New("usage: prana-bench hashcost MEMORY_KIB ITERATIONS PARALLELISM N")
+	}
+	var v [4]int
+	for i, a := range args {
+		n, err := strconv.Atoi(a)
+		if err != nil || n < 1 {
+			return fmt.Errorf("hashcost: %q is not a positive number", a)
+		}
+		v[i] = n
+	}
+	m, t, p, n := uint32(v[0]), uint32(v[1]), uint8(v[2]), v[3]
+	pw, salt := []byte(benchPassword), []byte("0123456789abcdef")
+	argon2.IDKey(pw, salt, t, m, p, 32) // warm the heap up
+	before, err := procstat.CPUTime(os.Getpid())
+	if err != nil {
+		return err
 	}
 	walls := make([]float64, n)
 	for i := range n {
 		start := time.Now()
-		argon2.IDKey(pw, salt, p.Iterations, p.MemoryKiB, p.Parallelism, 32)
+		argon2.IDKey(pw, salt, t, m, p, 32)
 		walls[i] = time.Since(start).Seconds()
 	}
 	after, err := procstat.CPUTime(os.Getpid())
 	if err != nil {
-		return hashCost{}, err
+		return err
 	}
-	return hashCost{
-		CPU:  (after - before) / time.Duration(n),
-		Wall: time.Duration(spreadOf(walls).Median * float64(time.Second)),
-	}, nil
+	fmt.Println((after-before)/time.Duration(n), time.Duration(spreadOf(walls).Median*float64(time.Second)))
+	return nil
 }

@@ -23,12 +23,12 @@ const loginPool = 10
 // the seed's.
 func (b *bench) logins(ctx context.Context) ([]figure, error) {
 	var figs []figure
-	b.step("hashing cost at %s and %s (in process)", defaultHash, seedHash)
-	defCost, err := measureHash(defaultHash, 20)
+	b.step("hashing cost at %s and %s (prana-bench hashcost)", defaultHash, seedHash)
+	defCost, err := measureHash(ctx, defaultHash, 20)
 	if err != nil {
 		return nil, err
 	}
-	seedCost, err := measureHash(seedHash, 5)
+	seedCost, err := measureHash(ctx, seedHash, 5)
 	if err != nil {
 		return nil, err
 	}

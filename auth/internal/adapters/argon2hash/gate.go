@@ -3,6 +3,7 @@ package argon2hash
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,6 +19,11 @@ type Gate struct {
 	waiting atomic.Int64
 	queue   int64
 	maxWait time.Duration
+
+	idleAfter time.Duration
+	onIdle    func()
+	idleMu    sync.Mutex
+	idleTimer *time.Timer
 }
 
 // NewGate returns a gate with the given number of slots and queue places.
@@ -49,7 +55,31 @@ func (g *Gate) Enter(ctx context.Context) (release func(), err error) {
 	}
 }
 
-func (g *Gate) release() { <-g.slots }
+// OnIdle makes the gate call fn once no hash has run for `after` since the
+// last one finished. Call it before the gate is used.
+func (g *Gate) OnIdle(after time.Duration, fn func()) { g.idleAfter, g.onIdle = after, fn }
+
+func (g *Gate) release() {
+	<-g.slots
+	if g.onIdle == nil {
+		return
+	}
+	// Every release re-arms the timer, so under steady load it never fires.
+	g.idleMu.Lock()
+	defer g.idleMu.Unlock()
+	if g.idleTimer == nil {
+		g.idleTimer = time.AfterFunc(g.idleAfter, g.fireIdle)
+		return
+	}
+	g.idleTimer.Reset(g.idleAfter)
+}
+
+// fireIdle skips a hash still running (a long one): its release re-arms.
+func (g *Gate) fireIdle() {
+	if g.Running() == 0 && g.Waiting() == 0 {
+		g.onIdle()
+	}
+}
 
 // Waiting is the number of hashes queued for a slot (a metric).
 func (g *Gate) Waiting() int { return int(g.waiting.Load()) }

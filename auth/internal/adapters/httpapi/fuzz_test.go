@@ -95,7 +95,7 @@ var fuzzOnce = sync.OnceValues(func() (*fuzzHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := httpapi.GetSwagger()
+	spec, err := openapi3.NewLoader().LoadFromData(httpapi.SpecJSON())
 	if err != nil {
 		return nil, err
 	}

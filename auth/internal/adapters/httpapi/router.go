@@ -33,13 +33,12 @@ type Deps struct {
 
 // NewHandler builds the whole HTTP surface of the auth service.
 func NewHandler(d Deps) (http.Handler, error) {
-	spec, err := GetSwagger()
+	auth, err := bearer.New(specJSON, d.Verifier)
 	if err != nil {
-		return nil, fmt.Errorf("load spec: %w", err)
+		return nil, fmt.Errorf("spec: %w", err)
 	}
 	r := httpmw.NewRouter(d.Log, d.Registry, withClientIP)
 
-	auth := bearer.New(spec, d.Verifier)
 	srv := &Server{svc: d.Service, keys: d.Keys, ready: d.Ready}
 	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
@@ -52,7 +51,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		// under their route in the metrics.
 		Middlewares: []MiddlewareFunc{httpmw.JSONBody(MaxBody)},
 	})
-	if err := apidocs.Mount(r, spec, "Prana auth service"); err != nil {
+	if err := apidocs.Mount(r, specJSON, "Prana auth service"); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -5,20 +5,14 @@ package httpapi
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"path"
-	"strings"
 	"time"
 
 	externalRef0 "prana/shared/apicommon"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -1402,172 +1396,4 @@ func (sh *strictHandler) GetReady(w http.ResponseWriter, r *http.Request) {
 	} else if response != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
 	}
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"7FvvbtvIdn+VwbTATVBKlmQ5iRUsUCdxNnbstWMr683GgT0ij8SJyRnuzNCyEggo+qGv0VcoCtwvBW6f",
-	"wfeNijNDUqRE2crKKbaLAgEcUeThzPnzO79zzugr9WWcSAHCaNr7ShXoRAoN9sNuzHjUZ1cg8JMvhQFh",
-	"8L8sSSLuM8Ol2EiUHEQQ/9NnLe1tcMPiJAL3RAC0RwHFXBgrx6MBGMYj2nPSSZxqQwZAUsF/S6FHTMg1",
-	"YUGgQGuC/40UsGBCFIy4NqAgaFKPcqENEz5K32AJ32CpCTc0H4k0oR5V8FsK2lzwgPZod9j2O4OnsM1a",
-	"QdffHDyDJ8Mt1g46/uagy7a2qUe1YSbVtNdtbXvUcIOrpy+lGEbcN9SjZpLglVSJXqKYYL1sz73yzqYe",
-	"1X4IMcOd/6OCIe3Rf9iYaXfDfavxUizFxbGTQafTKSpF+4onqFDao/0QiBW9TAFTj2ZSXrDgxO12LRPF",
-	"LBpKFUNwYe8pWQnXkumTDGQwwSUJacg1i3hA9k+Pfvqe9mjN7PGCBSTf6h0mmdvJA1sl14Qv0yiwehjg",
-	"RRaQRyaEJQryiFSEkYQpFoMBhXcUy3xctuaeMKAEi3aVkmotg/JM0gVYUSWDnsoYTMjFiIxBGDJWUoyI",
-	"FESmimgeQJO8S6UBYkrb5QEZhyCIgkQqg89yU2f2JBhuBHIsIsmCNey+VbZ7rhNyCuoaFNnNNrTUA+a2",
-	"/oAesCNIKuAmAd9AQKz45/N64gEIw4ccNOGGcGG/j+RIl+18zCaoor6UB0yNYC1Lo89dGCkvIivqrtDN",
-	"sZYZEkttyJMuectffMf4bW/O7JjFLtkVhpsJ6UtJDrIVLzXl3N4eOJjzaLXCFTEhc9bSoK65D4T5PiRG",
-	"k0dOT5VI7Ut5yMQk25Rey4KKGbiIeMwNBBX7SUliJiboPlwQZgzEidFN0lcTwkaMCxIxA2qpAe1z69iv",
-	"U8qHuBrcMin2fIfhKlt6SLPlKsmV8ZwoMKiOIQLr5Ql+aOzgh0uiwZci0KieEFgAypqpdAt+rMo/dY8Q",
-	"I8mYcQyWoVTg3sHFCEXNtlJYslNoArFnBAqXPvOV9wKtIRX/AsFajpKWBc0FOjqrxoVfgSAh0wRuEr6E",
-	"LT0QTHdb7Zl7vK+ubalnVPbwgJ5xyLXmYuTNMquXqwDTrzQhqDHXQLhwmdlXYKGaRfMecnZ21thJTYjf",
-	"+szAopugwl8AU6CIH7IoAjGCJb5Bs/sUsCj+4ZxabZxTz6WPH85ptp4La7lzOtOdNoqL0YIrXTMesUEE",
-	"63pSIWfOkQJm2IChojRJhQLmh3gbUXwUGiLkuIw/OpTKRJPvl0K2WqUUcpoB8/vK6u9yteK2B/S0o2tQ",
-	"GDnoYZbYBZCACED4kzmd/d8AJ50myOogOISAs769dy3XKgRexCjxwr6+zEBBBKSgy0yT8gtQ8PdkJFtl",
-	"yCpWSuzeSd+t9A6Pqt3bQ1JMp5Qx00QjPTchM3lFsaimmRl/RgyxX71mPFozz1wXwi6GTtoSVol5JsfT",
-	"IYfI+bNFNk17H79SezFvAVCPxqA1G9mKM+eiJIkQSVy9mxf+OvVD9AzBYvjnbIFNX8Z06s2EJkzrsVRB",
-	"vVxDImDakGcI0Yr5BkNs+um7eVanU/asREnMxxY5HeO9y68WFf6QeCUAcSpGrHBGIkwVefA5uXT2uiQR",
-	"10YTBK8mnRYLsLi0f/b2FP8mSiagDHf9oSuY2L/cQGz/w4KA41tZdFy60agUvLlHWTTCP3OpzqO+uq69",
-	"fsWD+utmUns91VB7/abm6tRZHakC7X20It0LPxUmk4PP4BsUkF1gSrHJ4qOokLqnDpCJlxo1VWW46Kiw",
-	"Bn7NRMXxPYqshplyMLGbAxAjE9Jeu/Nsnjd49KYxko0FDRRRU3mfL5UC35BQKg1kgPRaTYg2LLE5tnh3",
-	"OeZmr+9sPfHu0Wq+6EJAnZpObRQu1VOAVYUcXgy4wrd+XcBOJFnEZxGIgClkMkAeffjw4UPj8LDx6tVj",
-	"z8JoVpMPU5MqIEzkfRybTNvbrZbFsEIz7e3tVqPVaXSelfWAsumqKi/sO79eB30Z6HlZD5QoGDEVRIiD",
-	"ckh8pqG6ou/nGwi3NWxX8TiG4DnBwst98ZwISTC/KBmV8LW6ztt/u/3P2/+4/Vt1OU+6Ho25KFbn0f89",
-	"Fy2991nNe3Wqcg2UdvHvt3/9+7/+/V9u/3r7t9v/uv3vb9zNXBhY+bM3eYXBqr59T5z0ZdaTnwNVWwO6",
-	"SqKOPoqAcINp9XInq8Fszunltcx52mpt+mUp9gpcNmmNtlx1pS+4WE5VU2F4ZMPNFabZMyV5BSn1qL3F",
-	"MSq0gEhj1JhbW0kNSzRb2XxFWGWpdep8rx3drmrTV8CQ6DGLRJXIbxgeQ51OFhDqbsAoY8NCCK8Wsi4v",
-	"Fg+nKQ/qXpP79V0+f7d+rdyV3bekvDqNZ6zlNdKRotm9SFtybslFkhpHXhASGel2OoQJPXbNr6rdMnpY",
-	"V7Pvnx79ZDklSrFJAO+tola9+qcljjkv+Szj6K6VPuYmzNrjM6G/k+3e5/Nuq7Ol3aHqN8CiuqRpe0dW",
-	"k6iTjdDe9sWmxQ07ePpS2clX6ofgX1lFJ1KbkUKlU3llfSnjwtnHuXAqnqtniTW+WTd/0WlkcKVIU8uV",
-	"txXvkcHEarEEMDNN5MubYYu8ol6lF3IvymQy7lB0zsQX070gJ69fku3u1lOSEX8SSD+NQRgPzQ/XmNAs",
-	"Gy+Z5BgrBeIzpdxMYdHhXdW2yC60seVHzPyQC2igNe0F9wZ8quqkaW0Lr2wOU8tjrP/Phkke0WyIgE90",
-	"KMf4FyMt1S5WZ6+7r2u5CJVZXVmHFCCMmpAEVLUeJY8QKaSIJo9tUyEvVFaoqErYtED7y0VkXUAlzIQ5",
-	"xGQFZXXvs8KzPo+Uq9AFw0ZauuYA0+SXRsaWG3uvnpPf7OSOm/lpHcsdrrqKFcrbxXxRBNHitt/0+8fE",
-	"3WDdy8Ml2DxQea/rGy+mf1c83yfYwM2cMt/f47c5o5iPj/cne0TBEBQIHxA2UFVosisubJ6pVdo9Le37",
-	"ACRjJG6zhTqL4KqYfhFl0ADgp4qbySm6qwOAgaVIyOlmn17njGD/rE9rBpmVyBsqGZPjo9M+mRseFT1F",
-	"O2l0TKxYVGhM4hoOXAxlDQnkI0HSxCORHGHVhTnFzsonMlWo3CGPoEksmXU9if2zviaajwQELo/uBq9O",
-	"d87Fo92gs7XV3n6M+B7AkKWRcZPXJB1E3CdYeFsJ9rMOISDMnIvLjeYYoqhxJeRYbHweX+nmZy3FZZPs",
-	"lrCWa8Jm2HwuLpd1yy4LvLZ4PHGhdTmz2GXzXJyLHTEpOmS2f5eDNyuNYXWJjc839i5RVefiCiDBW1IR",
-	"gMqGtR4Zh8xgpnDgIlNjD81kDCScYBZxBe6Pu/1zgXnCCtaztXfbm9YW3fZW81zQWdvKpRq0fj4DpR69",
-	"BqWdPdvNVrOFASUTECzhtEc3m63mpq1WTGhdsV7h+M0ITB10R5OyDZ+Ta1B8yEFpErMJ8ZkfQjaUNWQo",
-	"FRnyayAxF6lxZUSxwb2A9uiPYGyryqseZOq0Wnc0RGsaoa6z9THrU1HrhjTrTtHMGbMmUY+2n252nj57",
-	"ii/JGlL06O0xzZpQVHPL3vHG9m8fdj68vXmphj+fXjztT87evTkaPQ3962OW8MNIjfcYO/bfvD+RdPpp",
-	"5Rag3XFtL9ny3TMYkLcwIadgyKNyvBRpsTSAeIkKb7x0lf2ivd7IMYmQ5d5hpmWDMPdqj8TspsFG8MOm",
-	"1VfdsKvb3ly258KsG0uOUtjHt1Z+vHb8MfXolvOYlWRUT+2UMZr2Pn7CaimOmUK3OC5p38asVeOkAsZ2",
-	"rs5G2ta0COmfUOL8UD+j33UsE4mjdsbASqfbatvAYYKkwsZlXn2IgLCsaMm7Dc1zcZKlbDJkPEoVaJcd",
-	"pICiXsEwlMpd8n2ZIhVRQLJ5/7l41O1sO/yuzLweO7SpRuxB9YzCCxlMvi1UswK6ris26yPd3TxaOdIq",
-	"bdxpNbUblcJ0XdypdnAoTPbDwY8+P+L7r3/dPem/O93Te7FJfn2592Tv8+7m4Ze9zaNX/uTw1Q4/eLnf",
-	"gl928N63P7ff8eG7Jkz2vwRne/yI740P+1eTX/snn3863d9u+p1IDOLXreCX/ajaHultPrGHr0qtmLwD",
-	"s7KWXHeqBpAO5GgEWM3byVX3G0KsdMzRPtn+hgCvnjf4A2BLt9NZWcbCXM8+v73y8/PnlNaDNnx481tU",
-	"P5u/34GKuzd+yMQISriUR26OXGWAvAcfXS+rlm2cIPkcKtChwzRTPu6Ab8oLVTeddk1Rx5AFi5fwjUNY",
-	"m22UO4200+o8abTbjc6zfrvVa+G/XxcabHNjiTsw0DKUVnu7A11/q/GUPRs0nvqbQWMbWsNGm3UGm343",
-	"2IInw7y7V+nbF93BxTb4ynBgu6tLjuBlRUBeK1td/0UTndp6p/knCPY/QrRVK8SPn6aV8EM7+CyKQP1F",
-	"5wa5J8ayaflSEvLSOrTOIhcJQpNUDrUvnXTZqu5cFPHPNdFGKqznrLgdNZKiwwMSMh02yUFWWSK/GDPl",
-	"DseMwBB2Lqwz1VGO07lZ/7dzjt8bjIsBtipFeZhQrM5XVyIw7f+HstWgzOaNMdMkU8HaHGeFJF/6gc6f",
-	"g9r84bjJSfarG8KIgLE1cj02ZoOTpdwjr8s6rRZCmS2imSvTsrNCtucCOm8d1bONbIyzLuOYm9R801Gj",
-	"bAnLM7pf/HSLX0OT/pkL+gN+DQJ0uWafddwyz3BTtKWOsdXa9FyxbAeSjEdcjNw4y7LOwCPjEDnSsRu3",
-	"nb47mDtmWusoyHUn6zPTlYd9D+RCdtl2doTB0PwTkbg1lV6aUvaIL4UAH58nCoapzg4M5hZZ5+DzctPs",
-	"LD/o3CTHSg4sdrHA/YRzIIOJR7S0v4LShBEnuDTxtEdaZzOWu1GYBRzjjDwqRUHx+sdLw8/KVNeQHUet",
-	"GX2Xmt22Fx+zKyAqFZfIvJTJJ66pirKJR29jI5I+i0KpTe9Zq9W2h0qz1y+gvmO/2jXbyl2+5oyk2Cwy",
-	"9eafzVRqO23KD0EbxYxUThZ6ORmwiAk/O3eVCSvtf/pp+j8BAAD//w==",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	for rawPath, rawFunc := range externalRef0.PathToRawSpec(path.Join(path.Dir(pathToFile), "common.yaml")) {
-		if _, ok := res[rawPath]; ok {
-			// it is not possible to compare functions in golang, so always overwrite the old value
-		}
-		res[rawPath] = rawFunc
-	}
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }

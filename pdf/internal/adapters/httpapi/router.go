@@ -25,19 +25,19 @@ type Deps struct {
 
 // NewHandler builds the whole HTTP surface of the pdf service.
 func NewHandler(d Deps) (http.Handler, error) {
-	spec, err := GetSwagger()
+	auth, err := bearer.New(specJSON, d.Verifier)
 	if err != nil {
-		return nil, fmt.Errorf("load spec: %w", err)
+		return nil, fmt.Errorf("spec: %w", err)
 	}
 	r := httpmw.NewRouter(d.Log, d.Registry, httpmw.CORS)
 	strict := NewStrictHandlerWithOptions(&Server{svc: d.Service, ready: d.Ready},
-		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](bearer.New(spec, d.Verifier)))},
+		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))},
 		StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
 			ResponseErrorHandlerFunc: responseError(d.Log),
 		})
 	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: httpmw.RequestError(d.Log)})
-	if err := apidocs.Mount(r, spec, "Prana pdf service"); err != nil {
+	if err := apidocs.Mount(r, specJSON, "Prana pdf service"); err != nil {
 		return nil, err
 	}
 	return r, nil

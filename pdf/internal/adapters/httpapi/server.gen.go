@@ -5,21 +5,15 @@ package httpapi
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"path"
-	"strings"
 	"time"
 
 	externalRef0 "prana/shared/apicommon"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -988,161 +982,4 @@ func (sh *strictHandler) GetReady(w http.ResponseWriter, r *http.Request) {
 	} else if response != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
 	}
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"3Fp9b9s4k/8qA90BbXGy49hO2rp4gOv25bbFPm22SdG7q4OEokYWG5lUSSqut8h3PwypV1t20k0LHJ6/",
-	"EssUOfObt98M/T3gapkridKaYPY90GhyJQ26D29V9E7Z16qQMX3kSlqUlv5leZ4JzqxQ8iDXKspw+R9f",
-	"jJL0HX5jyzxD/0aMwSz4oqILqexF4nYKgxgtE1kwC/5HFZCyawSp4IuKYCVsCjYVBkQ8DMJASGOZ5LTH",
-	"AcvFQR4nB19UZA5Gh0/HOOXHg8NozAeP4wkOniTT0eCIHUeP+ZP4KY6SIAw0fi3Q2AsRB7NgmhzycfQY",
-	"n7JRPOWT6AkeJ0fsMB7zSTRlR0+DMDCW2cIEs+loGgZWWNIieKcsvC4lt+ucHhVaznLNJJuVys+6Kt6E",
-	"geEpLhmB8O8ak2AW/NtBg/SB/9bQo6WSFyd+l+Dm5obQMVyLnLB1p4MpeOrgSZT26HCWZaiHdE65w28s",
-	"/uCVvZellixLlF5ifOHWtEx1liKUcEKk4jUIA1JZuGaZiOHt6ft3fQZjhU0PjFjIIr+XOUaNOX5jMVSq",
-	"7jHIhiY/0SJtJLgqstjhENFDFsNDm+IOgEJQGhjkTLMlWtS0ohbzUduab6RFLVn2Smul72VQUe50gW6r",
-	"lkFP1RJtKuQCVigtrLSSC1ASVKHBiBiH8GehLIJtqStiWKUoQWOutKV3hd0Vp7FayUyx+B52P2rbvcIE",
-	"TlFfo4ZXpUI7PWBD9Z/oAc8lFBK/5cgtxuC2f7aJk4hRWpEINCAsCOm+z9TCtO38UVKAKC3+wvtl2KK9",
-	"0UbUMs7RGLDqCiWkzAB+y4XG+Bcabjo6bAz3sSvbTnt1dPiJ1vqnMEbIRdjEWlhBQAGpbIp6JQyCkD5W",
-	"uUZnPJYZwihFFqN2BfHTp0+D54VN6VvOrLPAdnL4DZlGDTylLC0XSJs0ytTGC8p1Glm2/Mc8cGjMg9A7",
-	"1D/mQSnPhbPcPGiwM1YLuSBdO650zUTGosov/r4n1ftsOFLMLIsYAWWgkBoZT2kZaLFILUi1GsKZXgNb",
-	"MCHBpErbbP3risLRaNL4GOUEwRE+dqTf52r1sp/oae+vUVPkkIe5VB9jjjJGydcbmD0DjZawSqgOXH6g",
-	"D4Pn9OESDHIl403Xay3Z9rpT/wpYBSsmqBglSqM/Q8jFDgcc1whRqlygdh5V41FRQPqTa5WjtsLzQqzK",
-	"UleKT+naZTlHVZjIMIaH3lrVRyWz9aPhtiOHjiIKlwMpRJklsxUi7ltaOcD3AGWxDGafg68FFi635FpR",
-	"rqOFYRArSU7gjw7Oe3Yq8phZjC+Y7RxMDwdWLLHv9EJntHgzEr0fU04hgUptaln9a50DG3lU9AW5pb0/",
-	"5uQ9zznH3PqC0MX9B0BaojFsgd2Ec8bMFXiwiFQSVEmRZeu7ocwquc53w7LpEKg9gTh5+RpWIssgwhCU",
-	"5Fg7ijBAhiKnaARNrc1nBweZ4ixLlbGz6dHx8UFhUA/yODGUxhKR4UXZBhwNHrMn0eAxn8QDYv6DQzaO",
-	"JnwaH+FxMszjpNeQBvXd0NwwbmPTcocG7bCxPAHSZ+Myi7wWmMWv+uPovWxqkZB5YSGh1aASYDAdj4FJ",
-	"syL6H274h1vWX5OIf4JkS6RdCHu3tos6LinX73emTQMzSxb05NF1b54QNpsuC+PIMYM8o7rgDgEWx5pI",
-	"iWttmHGS/Wf50pCr5a1G8Ko2ou2B+ndkmU37YfFIEiYHqVv2FzAZwwFR+fVfHU2+BzxFfuWAzpWxC02g",
-	"B+qqHS3lx65ZmvdYHAs6nWUnnRVbiPd1HKbILElKNaRdWdz2IURrh2IruzZIbAezuiIfbZXB8zu6/R6g",
-	"q8q4hfRzCR9ev4Cn06PHUJZgiBUvlihtSObHa9Rrz3taJjmhmg2cae1Z9LbDe86ydRwY64jJkvFUSByQ",
-	"Nd0DfwK91XXSopeits3haVCv/zftUwiGJUhV2KRqRX8p0ihNdI+7jZVvne/kNv2ZAiURiZzayTJn+Gzx",
-	"kDJFXXCFxaW5I8Np5aabWhimNVvT54bN9QVUzmxapZiS2XV1bxhgf31t08Etw2ZGgSG4mYH/HpRTgMGb",
-	"l8/gq+tVhd3sT1nlcF0p7sAz91TEbbV/Pzs7gZLrkHuFJAJSre+c6/uiDc5Vs9jbNrb4bQPMj7f4rX+w",
-	"HR8fP7wBjQlqpFIs2ZKgIpNdCenqTC9ot7RstyUQ922lbIsalcHVMf12liEDIC+0sOtTclefACLXQlFL",
-	"1nx6XVXzt5/Ogp7WvRN5iVZLpzkpAsa3EQ8MnLw/PYPGVzO1ELKm0SSXP6tRmiiL7wmETNQ26B8oXWvj",
-	"zvLjuwcGSh5D7syII4WAgtpRMFYz11VFjF9VicS/NpdKh2BTrYpFCsyRKMfpQhCyXHk6gajgV2iHcFa/",
-	"6Ap1qijX0qK57ADxUBhDvDBab8HxyBUWM/Ozx/Khy1lSzWXdFVLhtLow1ivptn1ggGdMLM0QXrVyvDDA",
-	"mpowl5e7etTLuk64OrD2IX3ZeMrlcC7n8lNKKPaYMS+iTHC4wrUBzmQ5qEvQ8pSaNCfjINfKulHOXFJx",
-	"cVKYqg4djSae2HSbtIe1irBka7epkPhoOJdB05X6ApbHSSVREAbXqI33iMPhaDiiKFU5SpaLYBZMhqPh",
-	"hKocs6nz7+2hzOx7sEC727+EhCUuFfWWMi6VMDUHZw54Zi3jKaE6hFMks5E7vDpjC8cxJSDTmUAN1am0",
-	"6+WbZPBOSRz8k1meXpJTLtDCZDSFVQX/XFYe7dpdnjK5wNiDUkP7hhr9l+XOJ46c1yNRE8w+97AHJ5oL",
-	"1R7hnpUyoJ+x9UrgphAUpa6hDsKAPDqYBR2ddoxp5sEkmvKj+BgfJ0/Y02jEe2cx52H38mQ8Gu0bxMQJ",
-	"PWrOq3uQSEim133Dnj5aWGnrkod2PoBx4wQbQ4TnLuIHL5S0WmWDV99yZXDwe7Oge8AfaA1EWq0MauCZ",
-	"ILLgp9wvvFaDl8LkyjhO6/yNDLVr3NXzTuhe6K0cLxhPsZK0vzaSQwtD1McQpXbzqWcgiX0xQoHTFi48",
-	"rxDzkkD2SSbVwFilsV+QbbH7xXF2cC2WuwIoYTPs2o+AC7LNLgmaiHzm9qFt3Ejwx/rcXscMAwfylsxv",
-	"mgm1S+zeeyjDlvytPH14v7ggASajaT9mdSXkKl/Dw044PiLj8kJrylNdP+5XyG3o1+91xB8QfDo63EWa",
-	"62A/6Bvm34TBkU8Ad3q3e+HjXp78yMHNNJN4UrFcUgqpisJ+zkGaswUl3oCS0jnt0L1s/e6HGjc7a897",
-	"ma27h6iVJGJigGmEa2GEm3kyuVbUsWSGarNoytN0NB1ulYj/QvtWRbdVBzL6pRfwsqxehRujPTAwHrVn",
-	"Ja4AUGVt0n89rWl4qtUF9rvNHe+cbxsm/Vid6BnUV1PAuwpUzybKgWh76hmMR+PjweHhYPzk7HA0G41m",
-	"o/H/ltOrXzCGu/OsnQy/o+J9UZG7Qpv+QHi1bsfvGdRTn8n2v9v+3cT/j0RAwJEfuPEfxWCZ4uuA9THj",
-	"YnZvQvDrBlYNzKSahPUNfHxcuwA0YBTRA9Oe+SpP1lzj8gwYrJS+cndhdZc0l46wyhhcbXY1lFm4LHR2",
-	"OYTXKsvUCi7/UD5QHB81WM+VHxiv73Au36nODxf62KgfvJ/EyZk6nQRbATr+tQFaj1f3DejrKK7H8L8s",
-	"Sluz8eAuL909rDcuOHZHOLmIx2Gj8lf27q/+jeEL4jNGFZrv5C9/6xdF/4Ik4U/CucX+etnC9mihN02U",
-	"Q/SdTKFJDCNKCJmift5UbNONI6hVRlOFrOnlBeVI/76VdGNq/0PXwKUIu9syp4wwwDJxjcN72ro1/Qpm",
-	"n8/b5vtDXKNE007bzRSjNIu/zthplaPRJKx+e4furpb8wF9buI4mDssef8+Vdq+hPtDB97ZTc4FCRcff",
-	"XZivpvrXjWEurnC98z7mJ1nWaeMLjb6/Tev4/dtAtO5vZsCVlMhdJ64xKYyrEHdE6T6/h9gN1/M9zgIn",
-	"WkVYThNc+0m1OQSj3M+lqDfxG7cuiqSy7Xn+vqAgSwmKCnh4+udpSFmL+TlXObRzE8FanEc7g6d7Rnfg",
-	"/PmcyLzzhZ2tSWv4R4nucsmuEHQhL6lKaVtda+2o5E9Go3FAh5TCbZ5w0kx/TGv8I9UKlK6IhP/VKFYT",
-	"4ab78Yy8Z08yDL2lNE/RWM2s0sYB6EhixDImOWrT2quF2s35zf8FAAD//w==",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	for rawPath, rawFunc := range externalRef0.PathToRawSpec(path.Join(path.Dir(pathToFile), "common.yaml")) {
-		if _, ok := res[rawPath]; ok {
-			// it is not possible to compare functions in golang, so always overwrite the old value
-		}
-		res[rawPath] = rawFunc
-	}
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }
