@@ -96,6 +96,9 @@ type InternalError = Problem
 // PayloadTooLarge An RFC 9457 problem document, as every error answer of Prana carries it.
 type PayloadTooLarge = Problem
 
+// RequestTimeout An RFC 9457 problem document, as every error answer of Prana carries it.
+type RequestTimeout = Problem
+
 // TooManyRequests An RFC 9457 problem document, as every error answer of Prana carries it.
 type TooManyRequests = Problem
 
@@ -116,6 +119,8 @@ type BadRequestApplicationProblemPlusJSONResponse Problem
 type InternalErrorApplicationProblemPlusJSONResponse Problem
 
 type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
+
+type RequestTimeoutApplicationProblemPlusJSONResponse Problem
 
 type TooManyRequestsResponseHeaders struct {
 	RetryAfter *int

@@ -681,6 +681,22 @@ func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	return err
 }
 
+type Login408ApplicationProblemPlusJSONResponse struct {
+	externalRef0.RequestTimeoutApplicationProblemPlusJSONResponse
+}
+
+func (response Login408ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(408)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type Login413ApplicationProblemPlusJSONResponse struct {
 	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
 }
@@ -924,6 +940,22 @@ func (response Signup400ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Signup408ApplicationProblemPlusJSONResponse struct {
+	externalRef0.RequestTimeoutApplicationProblemPlusJSONResponse
+}
+
+func (response Signup408ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(408)
 	_, err := buf.WriteTo(w)
 	return err
 }
