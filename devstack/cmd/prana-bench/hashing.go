@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -47,6 +48,17 @@ type hashCost struct {
 	Wall time.Duration // median time for one hash alone
 }
 
+// atMost lowers the CPU time per hash to auth's own CPU time per request when that is less. A separate process
+// hashing in a loop pays for memory the Go runtime returns to the kernel and faults in again between hashes;
+// auth under load reuses its heap. Auth's time per request includes all its other work too, so the lesser of
+// the two is still at least the cost of a hash: the limit derived from it is never flattering.
+func (c hashCost) atMost(use cpuUse) hashCost {
+	if perReq := time.Duration(use.PerRequest.Median * float64(time.Second)); perReq > 0 && perReq < c.CPU {
+		c.CPU = perReq
+	}
+	return c
+}
+
 // limit is the most hashes per second the machine can do: every core busy hashing.
 func (c hashCost) limit() float64 {
 	return float64(runtime.NumCPU()) / c.CPU.Seconds()
@@ -64,9 +76,19 @@ func measureHash(ctx context.Context, p hashParams, n int) (hashCost, error) {
 	if err != nil {
 		return hashCost{}, fmt.Errorf("hashcost: %w", err)
 	}
-	var cpu, wall time.Duration
-	if _, err := fmt.Sscan(string(out), &cpu, &wall); err != nil {
-		return hashCost{}, fmt.Errorf("hashcost output %q: %w", out, err)
+	return parseHashCost(string(out))
+}
+
+// parseHashCost reads hashcost's output: CPU time per hash and wall time of one, as Go durations.
+func parseHashCost(out string) (hashCost, error) {
+	f := strings.Fields(out)
+	if len(f) != 2 {
+		return hashCost{}, fmt.Errorf("hashcost output %q: want two durations", out)
+	}
+	cpu, err1 := time.ParseDuration(f[0])
+	wall, err2 := time.ParseDuration(f[1])
+	if err := errors.Join(err1, err2); err != nil || cpu <= 0 {
+		return hashCost{}, fmt.Errorf("hashcost output %q: %v", out, err)
 	}
 	return hashCost{CPU: cpu, Wall: wall}, nil
 }

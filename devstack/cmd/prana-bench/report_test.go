@@ -124,3 +124,19 @@ func TestStatusList(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestParseHashCost(t *testing.T) {
+	t.Parallel()
+	c, err := parseHashCost("29ms 25.112541ms\n")
+	if err != nil || c.CPU != 29*time.Millisecond || c.Wall != 25112541*time.Nanosecond {
+		t.Errorf("got %+v, %v", c, err)
+	}
+	if c.limit() <= 0 {
+		t.Errorf("limit %v", c.limit())
+	}
+	for _, bad := range []string{"", "29ms", "0s 1ms", "x y"} {
+		if _, err := parseHashCost(bad); err == nil {
+			t.Errorf("parseHashCost(%q): want an error", bad)
+		}
+	}
+}
