@@ -15,10 +15,14 @@ import (
 	"prana/pdf/internal/awsstack"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
+	"prana/pdf/internal/gctune"
 	"prana/shared/cmdmain"
 )
 
 func main() {
+	// The worker keeps nothing between jobs: its renders in flight are most
+	// of its heap.
+	gctune.Apply(128 << 20)
 	cmdmain.Run("pdf-worker", config.Load, func(c config.Config) string { return c.LogLevel }, run)
 }
 

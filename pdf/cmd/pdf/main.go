@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"prana/pdf/internal/config"
+	"prana/pdf/internal/gctune"
 	"prana/shared/cmdmain"
 	"prana/shared/healthprobe"
 )
@@ -26,6 +27,9 @@ func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	switch cmd {
 	case "serve":
+		// Room for the PDF cache, whose documents stay live, and for the
+		// renders in flight.
+		gctune.Apply(cfg.PDFCacheBytes + 128<<20)
 		return run(ctx, cfg, log, nil)
 	case "healthcheck":
 		return healthprobe.Probe(ctx, cfg.Addr)
