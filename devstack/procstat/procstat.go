@@ -50,6 +50,10 @@ func ParseStatCPU(stat string) (time.Duration, error) {
 type Memory struct {
 	RSS  uint64 // resident now (VmRSS)
 	Peak uint64 // the most ever resident (VmHWM), since start or the last ResetPeak
+	// Anon and File split RSS into the process's own memory and the pages
+	// of files it maps, its program among them (RssAnon, RssFile; zero on
+	// kernels that do not report them).
+	Anon, File uint64
 }
 
 // ReadMemory reads pid's resident memory from /proc/<pid>/status.
@@ -69,7 +73,7 @@ func ParseStatusMemory(r io.Reader) (Memory, error) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		key, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok || (key != "VmRSS" && key != "VmHWM") {
+		if !ok || (key != "VmRSS" && key != "VmHWM" && key != "RssAnon" && key != "RssFile") {
 			continue
 		}
 		f := strings.Fields(rest)
@@ -80,12 +84,18 @@ func ParseStatusMemory(r io.Reader) (Memory, error) {
 		if err != nil {
 			return Memory{}, fmt.Errorf("memory: %s: %w", key, err)
 		}
-		if key == "VmRSS" {
+		switch key {
+		case "VmRSS":
 			m.RSS = kb << 10
-		} else {
+			found++
+		case "VmHWM":
 			m.Peak = kb << 10
+			found++
+		case "RssAnon":
+			m.Anon = kb << 10
+		case "RssFile":
+			m.File = kb << 10
 		}
-		found++
 	}
 	if err := sc.Err(); err != nil {
 		return Memory{}, fmt.Errorf("memory: %w", err)

@@ -27,13 +27,14 @@ func TestParseStatCPUCountsFromTheLastParenthesis(t *testing.T) {
 
 func TestParseStatusMemory(t *testing.T) {
 	t.Parallel()
-	status := "Name:\tauth\nVmPeak:\t 900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   10240 kB\nThreads:\t9\n"
+	status := "Name:\tauth\nVmPeak:\t 900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   10240 kB\n" +
+		"RssAnon:\t    4096 kB\nRssFile:\t    6144 kB\nThreads:\t9\n"
 	m, err := ParseStatusMemory(strings.NewReader(status))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.RSS != 10<<20 || m.Peak != 50<<20 {
-		t.Errorf("got %+v, want RSS 10 MiB, peak 50 MiB", m)
+	if m.RSS != 10<<20 || m.Peak != 50<<20 || m.Anon != 4<<20 || m.File != 6<<20 {
+		t.Errorf("got %+v, want RSS 10 MiB (4 anon + 6 file), peak 50 MiB", m)
 	}
 	if _, err := ParseStatusMemory(strings.NewReader("Name:\tauth\nVmRSS:\t 1 kB\n")); err == nil {
 		t.Error("status without VmHWM: want an error")

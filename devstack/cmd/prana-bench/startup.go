@@ -50,16 +50,18 @@ func (b *bench) startups(ctx context.Context) ([]figure, error) {
 	}
 	b.step("idle memory (fresh processes, %s after start)", idleSettle)
 	time.Sleep(idleSettle)
-	rss := map[string]float64{}
+	rss, split := map[string]float64{}, map[string]string{}
 	for _, c := range []*stack.Child{b.sys.auth, b.sys.pdf, b.sys.worker} {
 		m, err := procstat.ReadMemory(c.Pid())
 		if err != nil {
 			return []figure{f}, err
 		}
 		rss[c.Name] = float64(m.RSS)
+		split[c.Name] = fmt.Sprintf("%.1f + %.1f", float64(m.Anon)/1e6, float64(m.File)/1e6)
 	}
 	mem := figure{Name: "resident memory, idle: auth / pdf / worker",
-		Value:  fmt.Sprintf("%.1f / %.1f / %.1f MB", rss["auth"]/1e6, rss["pdf"]/1e6, rss["worker"]/1e6),
+		Value: fmt.Sprintf("%.1f / %.1f / %.1f MB (anon + file: %s / %s / %s)", rss["auth"]/1e6, rss["pdf"]/1e6, rss["worker"]/1e6,
+			split["auth"], split["pdf"], split["worker"]),
 		Target: "≤ 20 MB per service, ≤ 30 MB worker", Seed: "76 MB / 63 MB / —",
 		Command: rerun + "startup (VmRSS from /proc/<pid>/status)", Verdict: met}
 	why = nil
