@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"prana/devstack/loadgen"
+	"prana/devstack/stack"
 )
 
 // bench runs the figures against one system.
 type bench struct {
 	set      settings
 	root     string
-	sys      *system
+	sys      *stack.System
 	progress io.Writer
 	users    []user // signed up and logged in, for the pdf figures
 	pdfBytes []byte // one user's download, for the floor
@@ -28,13 +29,13 @@ type bench struct {
 // Only failing to start the system at all is an error.
 func (b *bench) all(ctx context.Context) ([]figure, error) {
 	// Users for the pdf figures are made with cheap hashing: how fast auth hashes is measured separately.
-	if _, err := b.sys.startAuth(ctx, append(cheapHashing, noLoginLimits...)...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, append(cheapHashing, stack.NoLoginLimits...)...); err != nil {
 		return nil, err
 	}
-	if _, err := b.sys.startPDF(ctx); err != nil {
+	if _, err := b.sys.StartPDF(ctx); err != nil {
 		return nil, err
 	}
-	if err := b.sys.startWorker(); err != nil {
+	if err := b.sys.StartWorker(); err != nil {
 		return nil, err
 	}
 	var figs []figure

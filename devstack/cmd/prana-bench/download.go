@@ -14,6 +14,7 @@ import (
 
 	"prana/devstack/loadgen"
 	"prana/devstack/procstat"
+	"prana/devstack/stack"
 	"prana/shared/pgcluster"
 )
 
@@ -26,7 +27,7 @@ func (b *bench) downloads(ctx context.Context) ([]figure, error) {
 	if err := b.fetchSample(ctx); err != nil {
 		return nil, err
 	}
-	url := b.sys.pdfURL + "/api/pdf/download"
+	url := b.sys.PDFURL + "/api/pdf/download"
 	var figs []figure
 
 	b.step("floor: bare net/http serving the same %d bytes, c=%d", len(b.pdfBytes), downloadWorkers)
@@ -75,12 +76,12 @@ func (b *bench) downloads(ctx context.Context) ([]figure, error) {
 
 	// Users never seen before miss the cache: with the cache off every request renders, as a new user's does.
 	b.step("download, a different user each request, PDF cache off, c=%d", downloadWorkers)
-	if _, err := b.sys.startPDF(ctx, "PDF_CACHE_BYTES=0"); err != nil {
+	if _, err := b.sys.StartPDF(ctx, "PDF_CACHE_BYTES=0"); err != nil {
 		return figs, err
 	}
 	next.Store(0)
 	fresh, freshCPU, err := b.loadCPU(ctx, distinct)
-	if _, rerr := b.sys.startPDF(ctx); err == nil {
+	if _, rerr := b.sys.StartPDF(ctx); err == nil {
 		err = rerr
 	}
 	if err != nil {
@@ -115,12 +116,12 @@ func (b *bench) downloads(ctx context.Context) ([]figure, error) {
 
 // loadCPU is load at downloadWorkers against the pdf service, also returning its CPU use.
 func (b *bench) loadCPU(ctx context.Context, req loadgen.Request) ([]*loadgen.Result, cpuUse, error) {
-	return b.loadWithCPU(ctx, b.sys.pdf.Pid(), downloadWorkers, b.set.duration, req)
+	return b.loadWithCPU(ctx, b.sys.PDF.Pid(), downloadWorkers, b.set.duration, req)
 }
 
 // loadAuth is load at authWorkers against auth, also returning its CPU use.
 func (b *bench) loadAuth(ctx context.Context, d time.Duration, req loadgen.Request) ([]*loadgen.Result, cpuUse, error) {
-	return b.loadWithCPU(ctx, b.sys.auth.Pid(), authWorkers, d, req)
+	return b.loadWithCPU(ctx, b.sys.Auth.Pid(), authWorkers, d, req)
 }
 
 // cpuUse is what a server process spent during load runs.
@@ -216,7 +217,7 @@ func tamper(token string) string {
 
 // fetchSample downloads the first user's PDF: its bytes and headers are what the floor serves.
 func (b *bench) fetchSample(ctx context.Context) error {
-	req, err := newRequest(http.MethodGet, b.sys.pdfURL+"/api/pdf/download", b.users[0].Token, nil)
+	req, err := newRequest(http.MethodGet, b.sys.PDFURL+"/api/pdf/download", b.users[0].Token, nil)
 	if err != nil {
 		return err
 	}
@@ -239,7 +240,7 @@ func (b *bench) fetchSample(ctx context.Context) error {
 // startFloor runs `prana-bench floor` (this binary) as a process of its own serving the sample PDF, so that it
 // competes with the generator for the cores just as the pdf service does.
 func (b *bench) startFloor(ctx context.Context) (string, func(), error) {
-	file := filepath.Join(b.sys.dir, "floor.pdf")
+	file := filepath.Join(b.sys.Dir(), "floor.pdf")
 	if err := os.WriteFile(file, b.pdfBytes, 0o644); err != nil {
 		return "", nil, err
 	}
@@ -253,15 +254,15 @@ func (b *bench) startFloor(ctx context.Context) (string, func(), error) {
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	start := time.Now()
-	c, err := b.sys.sup.Start("floor", self, "floor", file, addr, b.pdfType)
+	c, err := b.sys.Start("floor", self, "floor", file, addr, b.pdfType)
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := waitReady(ctx, c, "http://"+addr+"/", start); err != nil {
-		stopChild(c)
+	if _, err := stack.WaitReady(ctx, c, "http://"+addr+"/", start); err != nil {
+		c.Stop(stack.StopGrace)
 		return "", nil, err
 	}
-	return "http://" + addr + "/api/pdf/download", func() { stopChild(c) }, nil
+	return "http://" + addr + "/api/pdf/download", func() { c.Stop(stack.StopGrace) }, nil
 }
 
 // usec formats seconds as microseconds.

@@ -15,6 +15,7 @@ import (
 
 	"prana/devstack/loadgen"
 	"prana/devstack/procstat"
+	"prana/devstack/stack"
 )
 
 // floodSize is how many logins arrive at once.
@@ -31,18 +32,18 @@ func (b *bench) floods(ctx context.Context) ([]figure, error) {
 		var extra []string
 		label := "rate limiter on"
 		if !limiter {
-			extra, label = noLoginLimits, "rate limiter off"
+			extra, label = stack.NoLoginLimits, "rate limiter off"
 		}
 		b.step("1,000 concurrent logins, %s", label)
-		if _, err := b.sys.startAuth(ctx, extra...); err != nil {
+		if _, err := b.sys.StartAuth(ctx, extra...); err != nil {
 			return figs, err
 		}
 		// The peak of the flood, not of start-up (which hashes once for its decoy).
-		if err := procstat.ResetPeak(b.sys.auth.Pid()); err != nil {
+		if err := procstat.ResetPeak(b.sys.Auth.Pid()); err != nil {
 			return figs, err
 		}
 		statuses, errs, noRetry, firstErr := b.flood(ctx)
-		mem, err := procstat.ReadMemory(b.sys.auth.Pid())
+		mem, err := procstat.ReadMemory(b.sys.Auth.Pid())
 		if err != nil {
 			return figs, err
 		}
@@ -82,7 +83,7 @@ func (b *bench) floods(ctx context.Context) ([]figure, error) {
 func (b *bench) flood(ctx context.Context) (statuses map[int]int, errs, noRetry int, firstErr error) {
 	client := loadgen.NewClient(floodSize, time.Minute)
 	defer client.CloseIdleConnections()
-	url := b.sys.authURL + "/api/auth/login"
+	url := b.sys.AuthURL + "/api/auth/login"
 	start := make(chan struct{})
 	var mu sync.Mutex
 	statuses = map[int]int{}

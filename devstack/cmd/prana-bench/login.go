@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"prana/devstack/loadgen"
+	"prana/devstack/stack"
 )
 
 // authWorkers is the concurrency of the login and signup figures (the seed's was measured at 10).
@@ -33,7 +34,7 @@ func (b *bench) logins(ctx context.Context) ([]figure, error) {
 		return nil, err
 	}
 
-	if _, err := b.sys.startAuth(ctx, noLoginLimits...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, stack.NoLoginLimits...); err != nil {
 		return nil, err
 	}
 	b.step("signup, c=%d, default parameters", authWorkers)
@@ -62,7 +63,7 @@ func (b *bench) logins(ctx context.Context) ([]figure, error) {
 	figs = append(figs, f)
 
 	b.step("login, c=%d, the seed's parameters", authWorkers)
-	if _, err := b.sys.startAuth(ctx, append(seedHash.env(), noLoginLimits...)...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, append(seedHash.env(), stack.NoLoginLimits...)...); err != nil {
 		return figs, err
 	}
 	if err := b.signupGroup(ctx, "seed", loginPool); err != nil {
@@ -95,7 +96,7 @@ func (b *bench) signupGroup(ctx context.Context, group string, n int) error {
 	return forEach(ctx, indices(n), 2, func(c *http.Client, i int) error {
 		var err error
 		for range 10 {
-			err = postJSON(ctx, c, b.sys.authURL+"/api/auth/signup", signupBody(email(group, i)), http.StatusCreated, nil)
+			err = postJSON(ctx, c, b.sys.AuthURL+"/api/auth/signup", signupBody(email(group, i)), http.StatusCreated, nil)
 			if err == nil || !errors.Is(err, errBusy) {
 				return err
 			}
@@ -134,7 +135,7 @@ func pctOf(got, of float64) string {
 // signupRequests makes a signup request for a new address every time: group-0, group-1, …
 func (b *bench) signupRequests(group string) loadgen.Request {
 	var next atomic.Int64
-	url := b.sys.authURL + "/api/auth/signup"
+	url := b.sys.AuthURL + "/api/auth/signup"
 	return func(int, int) (*http.Request, error) {
 		return newRequest(http.MethodPost, url, "", bytes.NewReader(signupBody(email(group, int(next.Add(1)-1)))))
 	}
@@ -143,7 +144,7 @@ func (b *bench) signupRequests(group string) loadgen.Request {
 // loginRequests logs in as group-0 … group-(n-1) in turn, with the right password.
 func (b *bench) loginRequests(group string, n int) loadgen.Request {
 	var next atomic.Int64
-	url := b.sys.authURL + "/api/auth/login"
+	url := b.sys.AuthURL + "/api/auth/login"
 	return func(int, int) (*http.Request, error) {
 		return newRequest(http.MethodPost, url, "", bytes.NewReader(loginBody(email(group, int(next.Add(1)-1)%n))))
 	}

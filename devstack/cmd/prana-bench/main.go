@@ -23,6 +23,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"prana/devstack/stack"
 )
 
 func main() {
@@ -123,13 +125,13 @@ func run(ctx context.Context) error {
 	rep.Load[0] = loadAverage()
 	b := &bench{set: set, root: root, progress: os.Stderr, started: time.Now()}
 	if set.wantsSystem() {
-		sys, err := startSystem(ctx, root, logs, os.Stderr)
+		sys, err := stack.StartSystem(ctx, root, logs, os.Stderr)
 		if err != nil {
 			return err
 		}
 		b.sys = sys
 		figs, err := b.all(ctx)
-		sys.close()
+		sys.Close()
 		rep.Figures = append(rep.Figures, figs...)
 		if err != nil {
 			return err

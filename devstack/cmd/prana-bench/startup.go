@@ -18,12 +18,12 @@ func (b *bench) startups(ctx context.Context) ([]figure, error) {
 	var authT, pdfT []float64
 	for i := range b.set.starts {
 		b.step("start-up %d/%d", i+1, b.set.starts)
-		t, err := b.sys.startAuth(ctx)
+		t, err := b.sys.StartAuth(ctx)
 		if err != nil {
 			return nil, err
 		}
 		authT = append(authT, t.Seconds())
-		if t, err = b.sys.startPDF(ctx); err != nil {
+		if t, err = b.sys.StartPDF(ctx); err != nil {
 			return nil, err
 		}
 		pdfT = append(pdfT, t.Seconds())
@@ -45,13 +45,13 @@ func (b *bench) startups(ctx context.Context) ([]figure, error) {
 		f.Verdict, f.Note = missed, joinNotes(why)+limitNote(f.Name)
 	}
 
-	if err := b.sys.startWorker(); err != nil {
+	if err := b.sys.StartWorker(); err != nil {
 		return []figure{f}, err
 	}
 	b.step("idle memory (fresh processes, %s after start)", idleSettle)
 	time.Sleep(idleSettle)
 	rss, split := map[string]float64{}, map[string]string{}
-	for _, c := range []*stack.Child{b.sys.auth, b.sys.pdf, b.sys.worker} {
+	for _, c := range []*stack.Child{b.sys.Auth, b.sys.PDF, b.sys.Worker} {
 		m, err := procstat.ReadMemory(c.Pid())
 		if err != nil {
 			return []figure{f}, err

@@ -24,7 +24,7 @@ func (b *bench) uploads(ctx context.Context) ([]figure, error) {
 	var lost []string
 	for run := range b.set.runs {
 		b.step("upload burst %d/%d: %d jobs, c=50", run+1, b.set.runs, len(jobs))
-		before, err := procstat.CPUTime(b.sys.worker.Pid())
+		before, err := procstat.CPUTime(b.sys.Worker.Pid())
 		if err != nil {
 			return nil, err
 		}
@@ -32,7 +32,7 @@ func (b *bench) uploads(ctx context.Context) ([]figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		after, err := procstat.CPUTime(b.sys.worker.Pid())
+		after, err := procstat.CPUTime(b.sys.Worker.Pid())
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +91,7 @@ func (b *bench) uploadBurst(ctx context.Context, users []user) (float64, int, er
 		return 0, 0, err
 	}
 	start := time.Now()
-	url := b.sys.pdfURL + "/api/pdf/upload-to-s3"
+	url := b.sys.PDFURL + "/api/pdf/upload-to-s3"
 	err := forEach(ctx, users, 50, func(c *http.Client, u user) error {
 		req, err := newRequest(http.MethodPost, url, u.Token, nil)
 		if err != nil {
@@ -157,7 +157,7 @@ func (b *bench) uploadOne(ctx context.Context, u user) (time.Duration, error) {
 	if err := b.deleteObject(ctx, c, u); err != nil {
 		return 0, err
 	}
-	req, err := newRequest(http.MethodPost, b.sys.pdfURL+"/api/pdf/upload-to-s3", u.Token, nil)
+	req, err := newRequest(http.MethodPost, b.sys.PDFURL+"/api/pdf/upload-to-s3", u.Token, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -180,7 +180,7 @@ func (b *bench) uploadOne(ctx context.Context, u user) (time.Duration, error) {
 
 // objectURL is where the worker stores a user's PDF, path-style on the emulator.
 func (b *bench) objectURL(u user) string {
-	return b.sys.emu.URL + "/" + bucket + "/profile_" + u.ID + ".pdf"
+	return b.sys.Emu.URL + "/" + bucket + "/profile_" + u.ID + ".pdf"
 }
 
 // objectExists asks the emulator directly (HEAD), bypassing the services.

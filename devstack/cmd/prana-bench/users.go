@@ -58,13 +58,13 @@ func (b *bench) makeUsers(ctx context.Context) error {
 
 func (b *bench) signupAndLogin(ctx context.Context, client *http.Client, addr string) (user, error) {
 	var created struct{ ID string }
-	if err := postJSON(ctx, client, b.sys.authURL+"/api/auth/signup", signupBody(addr), http.StatusCreated, &created); err != nil {
+	if err := postJSON(ctx, client, b.sys.AuthURL+"/api/auth/signup", signupBody(addr), http.StatusCreated, &created); err != nil {
 		return user{}, fmt.Errorf("signup: %w", err)
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := postJSON(ctx, client, b.sys.authURL+"/api/auth/login", loginBody(addr), http.StatusOK, &tok); err != nil {
+	if err := postJSON(ctx, client, b.sys.AuthURL+"/api/auth/login", loginBody(addr), http.StatusOK, &tok); err != nil {
 		return user{}, fmt.Errorf("login: %w", err)
 	}
 	return user{ID: created.ID, Email: addr, Token: tok.AccessToken}, nil

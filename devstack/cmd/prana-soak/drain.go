@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"prana/devstack/stack"
 )
 
 // waitDrained queues one more upload after the traffic and waits for its job to be done: the jobs queued
 // before it are done by then too (near enough: the queue is not strictly FIFO), so the time it takes is how far
 // the worker had fallen behind. Nothing lost shows as the job ending done.
-func waitDrained(ctx context.Context, sys *system, u user) (time.Duration, error) {
+func waitDrained(ctx context.Context, sys *stack.System, u user) (time.Duration, error) {
 	start := time.Now()
-	req, err := authorized(http.MethodPost, sys.pdfURL+"/api/pdf/upload-to-s3", u.token)
+	req, err := authorized(http.MethodPost, sys.PDFURL+"/api/pdf/upload-to-s3", u.token)
 	if err != nil {
 		return 0, err
 	}
@@ -26,7 +28,7 @@ func waitDrained(ctx context.Context, sys *system, u user) (time.Duration, error
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	for {
-		req, err := authorized(http.MethodGet, sys.pdfURL+"/api/pdf/jobs/"+acc.JobID, u.token)
+		req, err := authorized(http.MethodGet, sys.PDFURL+"/api/pdf/jobs/"+acc.JobID, u.token)
 		if err != nil {
 			return 0, err
 		}

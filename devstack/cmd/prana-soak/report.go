@@ -28,12 +28,12 @@ type procSample struct {
 }
 
 // snapshot reads each service's resident memory from /proc and its goroutines from its /metrics.
-func (s *system) snapshot(ctx context.Context) sample {
+func snapshot(ctx context.Context, s *stack.System) sample {
 	out := sample{at: time.Now()}
 	for _, p := range []struct {
 		c       *stack.Child
 		metrics string
-	}{{s.auth, s.authURL + "/metrics"}, {s.pdf, s.pdfURL + "/metrics"}, {s.worker, ""}} {
+	}{{s.Auth, s.AuthURL + "/metrics"}, {s.PDF, s.PDFURL + "/metrics"}, {s.Worker, ""}} {
 		ps := procSample{name: p.c.Name, goroutines: -1}
 		if m, err := procstat.ReadMemory(p.c.Pid()); err == nil {
 			ps.rssKiB = m.RSS / 1024

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"prana/devstack/loadgen"
+	"prana/devstack/stack"
 )
 
 // password is every soak user's password.
@@ -82,21 +83,21 @@ type endpoint struct {
 
 // mix is the traffic: mostly downloads, as users mostly read; uploads, logins and a trickle of signups. Each
 // endpoint has workers of its own, so each gets its own latency figures.
-func mix(sys *system, users []user) []endpoint {
+func mix(sys *stack.System, users []user) []endpoint {
 	runID := time.Now().UnixNano()
 	pick := func(w, i int) user { return users[(w*7919+i)%len(users)] }
 	return []endpoint{
 		{"GET /api/pdf/download", 3, []int{http.StatusOK}, func(w, i int) (*http.Request, error) {
-			return authorized(http.MethodGet, sys.pdfURL+"/api/pdf/download", pick(w, i).token)
+			return authorized(http.MethodGet, sys.PDFURL+"/api/pdf/download", pick(w, i).token)
 		}},
 		{"POST /api/pdf/upload-to-s3", 1, []int{http.StatusAccepted}, func(w, i int) (*http.Request, error) {
-			return authorized(http.MethodPost, sys.pdfURL+"/api/pdf/upload-to-s3", pick(w, i).token)
+			return authorized(http.MethodPost, sys.PDFURL+"/api/pdf/upload-to-s3", pick(w, i).token)
 		}},
 		{"POST /api/auth/login", 2, []int{http.StatusOK}, func(w, i int) (*http.Request, error) {
-			return jsonRequest(sys.authURL+"/api/auth/login", loginBody(pick(w, i).email))
+			return jsonRequest(sys.AuthURL+"/api/auth/login", loginBody(pick(w, i).email))
 		}},
 		{"POST /api/auth/signup", 1, []int{http.StatusCreated}, func(w, i int) (*http.Request, error) {
-			return jsonRequest(sys.authURL+"/api/auth/signup", signupBody(fmt.Sprintf("soak-%d-%d-%d@soak.example.com", runID, w, i)))
+			return jsonRequest(sys.AuthURL+"/api/auth/signup", signupBody(fmt.Sprintf("soak-%d-%d-%d@soak.example.com", runID, w, i)))
 		}},
 	}
 }
@@ -126,7 +127,7 @@ type result struct {
 }
 
 // soak runs the mix for d, sampling each process's memory and goroutines ten times along the way.
-func soak(ctx context.Context, sys *system, users []user, d time.Duration) ([]result, []sample, error) {
+func soak(ctx context.Context, sys *stack.System, users []user, d time.Duration) ([]result, []sample, error) {
 	eps := mix(sys, users)
 	results := make([]result, len(eps))
 	errs := make([]error, len(eps))
@@ -144,7 +145,7 @@ func soak(ctx context.Context, sys *system, users []user, d time.Duration) ([]re
 	for waiting := true; waiting; {
 		select {
 		case <-tick.C:
-			samples = append(samples, sys.snapshot(ctx))
+			samples = append(samples, snapshot(ctx, sys))
 		case <-done:
 			waiting = false
 		}
