@@ -37,7 +37,7 @@ func TestAccessLog(t *testing.T) {
 			t.Parallel()
 			var buf bytes.Buffer
 			r := chi.NewRouter()
-			r.Use(requestid.Middleware, httpmw.AccessLog(slog.New(slog.NewJSONHandler(&buf, nil))))
+			r.Use(httpmw.RequestID, httpmw.AccessLog(slog.New(slog.NewJSONHandler(&buf, nil))))
 			r.Post("/api/users/{id}", func(w http.ResponseWriter, r *http.Request) {
 				switch chi.URLParam(r, "id") {
 				case "500":

@@ -16,7 +16,7 @@ func TestRecover(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
-	h := requestid.Middleware(httpmw.Recover(log)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := httpmw.RequestID(httpmw.Recover(log)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("db password is hunter2")
 	})))
 	req := httptest.NewRequest(http.MethodGet, "/boom", nil)

@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"prana/shared/problem"
-	"prana/shared/requestid"
 )
 
 // NewRouter returns a chi router with the middleware every Prana service
@@ -21,7 +20,7 @@ func NewRouter(log *slog.Logger, reg *prometheus.Registry, extra ...func(http.Ha
 	r := chi.NewRouter()
 	// Metrics sits outside Recover so that requests that panicked are
 	// counted (as the 500s they became).
-	r.Use(SecurityHeaders, requestid.Middleware, AccessLog(log), NewMetrics(reg).Middleware, Recover(log))
+	r.Use(SecurityHeaders, RequestID, AccessLog(log), NewMetrics(reg).Middleware, Recover(log))
 	r.Use(extra...)
 	r.NotFound(problem.NotFound)
 	r.MethodNotAllowed(problem.MethodNotAllowed)

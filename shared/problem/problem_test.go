@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"prana/shared/httpmw"
 	"prana/shared/problem"
 	"prana/shared/requestid"
 )
 
-// serve runs h behind requestid.Middleware, as every service does, with the
+// serve runs h behind httpmw.RequestID, as every service does, with the
 // caller's request id set to id.
 func serve(t *testing.T, h http.HandlerFunc, method, target, id string) *httptest.ResponseRecorder {
 	t.Helper()
@@ -22,7 +23,7 @@ func serve(t *testing.T, h http.HandlerFunc, method, target, id string) *httptes
 		req.Header.Set(requestid.Header, id)
 	}
 	rec := httptest.NewRecorder()
-	requestid.Middleware(h).ServeHTTP(rec, req)
+	httpmw.RequestID(h).ServeHTTP(rec, req)
 	return rec
 }
 

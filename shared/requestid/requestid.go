@@ -1,32 +1,21 @@
-// Package requestid gives every request an id: the caller's X-Request-ID
-// when it is sane, a fresh one otherwise. The id is echoed in the response
-// header, put in every log line and in every problem document, so a user's
-// report can be matched to the logs.
+// Package requestid carries the id of the request some work is done for:
+// the caller's X-Request-ID when it is sane, a fresh one otherwise. The id is
+// echoed in the response header, put in every log line and in every problem
+// document, and travels with queued jobs, so a user's report can be matched
+// to the logs. It knows nothing of HTTP (httpmw.RequestID assigns the id to
+// each request), so use cases may read it.
 package requestid
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/http"
 )
 
 // Header is the request and response header carrying the id.
 const Header = "X-Request-ID"
 
 type ctxKey struct{}
-
-// Middleware assigns the id and stores it in the request context.
-func Middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(Header)
-		if !Valid(id) {
-			id = newID()
-		}
-		w.Header().Set(Header, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
-	})
-}
 
 // NewContext returns ctx carrying id, for work done on behalf of a request
 // outside it (a queued job in the worker). An id that is not Valid is
@@ -58,7 +47,8 @@ func Valid(id string) bool {
 	return true
 }
 
-func newID() string {
+// New returns a fresh random id.
+func New() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

@@ -1,4 +1,4 @@
-package requestid_test
+package httpmw_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"prana/shared/httpmw"
 	"prana/shared/requestid"
 )
 
@@ -23,7 +24,7 @@ func run(t *testing.T, header []string) (ctxID, echoed string) {
 	}
 	rec := httptest.NewRecorder()
 	called := false
-	requestid.Middleware(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	httpmw.RequestID(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		called = true
 		ctxID = requestid.FromContext(r.Context())
 	})).ServeHTTP(rec, req)
