@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	devstack "prana/devstack/stack"
 	"prana/shared/pdftest"
 )
 
@@ -25,7 +26,7 @@ var (
 func cliBinary(t *testing.T) string {
 	t.Helper()
 	buildCLIOnce.Do(func() {
-		root, err := repoRoot()
+		root, err := devstack.RepoRoot()
 		if err != nil {
 			buildCLIErr = err
 			return

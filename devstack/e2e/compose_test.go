@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	devstack "prana/devstack/stack"
 )
 
 // composeFile is the part of docker-compose.yml the checks read.
@@ -137,7 +139,7 @@ func (d *dependsOn) UnmarshalYAML(n *yaml.Node) error {
 
 func readRepoFile(t *testing.T, rel string) []byte {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +248,7 @@ func checkVolume(t *testing.T, c composeFile, service, v string) {
 	t.Helper()
 	src, _, _ := strings.Cut(v, ":")
 	if strings.HasPrefix(src, ".") || strings.HasPrefix(src, "/") {
-		root, err := repoRoot()
+		root, err := devstack.RepoRoot()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	devstack "prana/devstack/stack"
 )
 
 // envVar is one variable a config struct reads.
@@ -32,7 +34,7 @@ type envVar struct {
 // in dir (relative to the repository root), by name.
 func configVars(t *testing.T, dir, typeName string) map[string]envVar {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

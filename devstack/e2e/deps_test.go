@@ -4,6 +4,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	devstack "prana/devstack/stack"
 )
 
 // TestServiceBinariesLinkNoDevCode keeps test and dev-only code (the
@@ -13,7 +15,7 @@ import (
 // time (issue 5); the services embed the bundled spec as plain JSON.
 func TestServiceBinariesLinkNoDevCode(t *testing.T) {
 	t.Parallel()
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

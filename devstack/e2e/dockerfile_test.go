@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	devstack "prana/devstack/stack"
 )
 
 // dockerStage is one `FROM image AS name` stage and the instructions in it.
@@ -141,7 +143,7 @@ func TestDockerignore(t *testing.T) {
 // else; this catches it.
 func TestServiceModulesBuildAlone(t *testing.T) {
 	t.Parallel()
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +190,7 @@ func checkImage(t *testing.T, dockerfile string, st dockerStage, all []dockerSta
 			t.Errorf("%s: no %s in the build", dockerfile, want)
 		}
 	}
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

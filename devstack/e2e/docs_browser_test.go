@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"gopkg.in/yaml.v3"
+
+	devstack "prana/devstack/stack"
 )
 
 // chromiumPath is Debian's chromium; the test needs it and never skips.
@@ -146,7 +148,7 @@ const renderedOperations = `Array.from(document.querySelectorAll('.opblock')).ma
 // spec, in the form of renderedOperations, sorted.
 func specOperations(t *testing.T, name string) []string {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

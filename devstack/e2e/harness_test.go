@@ -28,6 +28,7 @@ import (
 
 	"github.com/sivchari/kumo"
 
+	devstack "prana/devstack/stack"
 	"prana/shared/logtest"
 	"prana/shared/pgtest"
 )
@@ -48,7 +49,7 @@ var (
 func TestMain(m *testing.M) { os.Exit(mainE2E(m)) }
 
 func mainE2E(m *testing.M) int {
-	root, err := repoRoot()
+	root, err := devstack.RepoRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
@@ -75,27 +76,6 @@ func mainE2E(m *testing.M) int {
 	defer emu.Close()
 	kumoURL = emu.URL
 	return pgtest.Main(m)
-}
-
-// repoRoot is the directory of the go.work this test runs under.
-func repoRoot() (string, error) {
-	if out, err := exec.Command("go", "env", "GOWORK").Output(); err == nil {
-		if w := strings.TrimSpace(string(out)); w != "" && w != "off" {
-			return filepath.Dir(w), nil
-		}
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return d, nil
-		}
-		if d == filepath.Dir(d) {
-			return "", fmt.Errorf("no go.work in %s or above", dir)
-		}
-	}
 }
 
 // stackOptions say how a stack differs from the default (EdDSA) one.

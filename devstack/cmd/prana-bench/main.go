@@ -96,7 +96,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	root, err := repoRoot()
+	root, err := stack.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -210,20 +210,4 @@ func loadAverage() string {
 		return f[0]
 	}
 	return "unknown"
-}
-
-// repoRoot is the nearest directory from the working directory up that holds go.work.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return d, nil
-		}
-		if d == filepath.Dir(d) {
-			return "", fmt.Errorf("no go.work in %s or above: run prana-bench from the repository", dir)
-		}
-	}
 }

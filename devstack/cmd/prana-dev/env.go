@@ -87,23 +87,6 @@ func usesOwnEmulator(endpoint string) bool {
 	return u.Host == "localhost:4566" || u.Host == "127.0.0.1:4566"
 }
 
-// repoRoot returns the repository root: the nearest directory from the working directory up that holds go.work.
-// `make run` starts from the root, but finding it keeps `go run .` from a subdirectory working too.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("repository root: %w", err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return d, nil
-		}
-		if d == filepath.Dir(d) {
-			return "", fmt.Errorf("repository root: no go.work in %s or above: run prana-dev from the repository", dir)
-		}
-	}
-}
-
 // redact hides the password of a connection URL for logging.
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)

@@ -47,7 +47,7 @@ func run(ctx context.Context) (err error) {
 	devOut := con.Prefixed("dev")
 	log := slog.New(slog.NewTextHandler(devOut, &slog.HandlerOptions{ReplaceAttr: dropTime}))
 
-	root, err := repoRoot()
+	root, err := stack.RepoRoot()
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	root, err := repoRoot()
+	root, err := stack.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -97,22 +97,6 @@ func run(ctx context.Context) error {
 	printReport(os.Stdout, set, results, before, after, samples)
 	fmt.Printf("\nThe worker had done every queued upload %s after the traffic stopped.\n", drained.Round(100*time.Millisecond))
 	return nil
-}
-
-// repoRoot is the nearest directory from the working directory up that holds go.work.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return d, nil
-		}
-		if d == filepath.Dir(d) {
-			return "", fmt.Errorf("no go.work in %s or above: run from the repository", dir)
-		}
-	}
 }
 
 // startSystem starts Prana privately, as `make run` would, with the login rate limits off: one client address

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"prana/shared/specvalidate"
 	"prana/shared/tokenattack"
 )
 
@@ -49,7 +48,7 @@ func (s *service) runMatrix(t *testing.T, tg tokenattack.Target) {
 	if n := tg.Lure.Hits(); n != 0 {
 		t.Errorf("the service contacted the URL of a jku/x5u header %d times", n)
 	}
-	s.checkHeaderLimit(t)
+	tokenattack.CheckHeaderLimit(t, s.base+"/api/pdf/download")
 }
 
 // checkMatrixAnswer: a 200 PDF for an accepted case; otherwise a 401
@@ -62,35 +61,5 @@ func checkMatrixAnswer(t *testing.T, c tokenattack.Case, resp *http.Response, bo
 		}
 		return
 	}
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("%s: status %d, want 401; body %.200s", c.Name, resp.StatusCode, body)
-		return
-	}
-	if err := specvalidate.CheckProblem(resp, body); err != nil {
-		t.Errorf("%s: %v", c.Name, err)
-	}
-	if got, ok := tokenattack.Challenge(resp.Header, c); !ok {
-		t.Errorf("%s: WWW-Authenticate %q, want a Bearer challenge naming %q", c.Name, got, c.Error)
-	}
-}
-
-// checkHeaderLimit: a 100 KB token is over the server's 64 KB header limit,
-// so net/http refuses the request (431) before any handler sees it — the
-// one refusal of the matrix that is not a problem document, by design: a
-// header of any size would otherwise have to be read into memory.
-func (s *service) checkHeaderLimit(t *testing.T) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.base+"/api/pdf/download", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+strings.Repeat("A", 100<<10))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("100 KB token: %v", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
-		t.Errorf("100 KB token: status %d, want 431", resp.StatusCode)
-	}
+	tokenattack.CheckRefusal(t, c, resp, body)
 }
