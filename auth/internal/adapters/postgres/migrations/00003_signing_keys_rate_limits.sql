@@ -23,8 +23,10 @@ CREATE TABLE IF NOT EXISTS signing_keys (
 
 -- Attempt counters of the login limits, one fixed window per key. The key
 -- is a hash of the limit's name and what it counts (address, email), so no
--- email is stored here.
-CREATE TABLE IF NOT EXISTS rate_limit_windows (
+-- email is stored here. UNLOGGED: a count is worth no WAL write and fsync
+-- on every login; after a crash or a failover the table starts empty,
+-- which forgets at most one window of attempts.
+CREATE UNLOGGED TABLE IF NOT EXISTS rate_limit_windows (
     key          bytea       PRIMARY KEY,
     window_start timestamptz NOT NULL,
     expires_at   timestamptz NOT NULL,
