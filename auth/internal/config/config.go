@@ -37,6 +37,11 @@ type Config struct {
 	Issuer             string   `env:"JWT_ISSUER"`
 	Audience           string   `env:"JWT_AUDIENCE"`
 
+	// Sessions: refresh token families, one per login.
+	RefreshTokenTTL      time.Duration `env:"REFRESH_TOKEN_TTL" envDefault:"720h"`
+	RefreshIdleTimeout   time.Duration `env:"REFRESH_IDLE_TIMEOUT" envDefault:"168h"`
+	RefreshReuseInterval time.Duration `env:"REFRESH_REUSE_INTERVAL" envDefault:"10s"`
+
 	// The shared EdDSA keys (see README, "Running more than one of each").
 	KeyRotation        time.Duration `env:"JWT_KEY_ROTATION" envDefault:"720h"` // 0: off
 	JWKSMaxAge         time.Duration `env:"JWKS_MAX_AGE" envDefault:"5m"`
@@ -112,6 +117,9 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("LOGIN_RATE_*: must not be negative (0 = unlimited)"))
 	}
 	errs = append(errs, c.validateKeys()...)
+	if c.RefreshTokenTTL <= 0 || c.RefreshIdleTimeout <= 0 || c.RefreshReuseInterval < 0 {
+		errs = append(errs, errors.New("REFRESH_TOKEN_TTL and REFRESH_IDLE_TIMEOUT: must be positive; REFRESH_REUSE_INTERVAL: must not be negative"))
+	}
 	if c.RateLimitMaxWait <= 0 {
 		errs = append(errs, errors.New("RATE_LIMIT_MAX_WAIT: must be positive"))
 	}
