@@ -17,8 +17,10 @@ import (
 	"prana/auth/internal/adapters/httpapi"
 	"prana/auth/internal/adapters/jwtissuer"
 	"prana/auth/internal/adapters/postgres"
+	"prana/auth/internal/adapters/sqserasure"
 	"prana/auth/internal/app"
 	"prana/auth/internal/config"
+	"prana/shared/awsconfig"
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
@@ -61,6 +63,11 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	go postgres.SweepRateLimits(ctx, pool, time.Minute, func(err error) {
 		log.Warn("rate limits: sweeping ended windows failed", "err", err)
 	})
+	relay, err := erasureRelay(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
+	go relay.Run(ctx, cfg.ErasureRelayInterval)
 	go store.SweepSessions(ctx, time.Minute, sweepHorizon(cfg), func(err error) {
 		log.Warn("sessions: sweeping ended sessions failed", "err", err)
 	})
@@ -120,6 +127,18 @@ func loginLimits(cfg config.Config) app.LoginLimits {
 		PerIPEmail: app.Limit{Name: "login/ip+email", Max: cfg.LoginPerIPEmailPerMinute, Per: time.Minute},
 		PerEmail:   app.Limit{Name: "login/email", Max: cfg.LoginPerEmailPerMinute, Per: time.Minute},
 	}
+}
+
+// erasureRelay sends the erasures deleted accounts leave in the outbox to
+// the pdf worker's queue. The SQS client connects lazily: auth starts and
+// serves while SQS is down, and the outbox keeps what it cannot send.
+func erasureRelay(ctx context.Context, cfg config.Config, store *postgres.Store, log *slog.Logger) (app.ErasureRelay, error) {
+	awsCfg, err := awsconfig.Load(ctx, cfg.AWS())
+	if err != nil {
+		return app.ErasureRelay{}, fmt.Errorf("AWS_*: %w", err)
+	}
+	pub := sqserasure.New(awsconfig.NewSQS(awsCfg, cfg.AWS()), cfg.QueueName)
+	return app.ErasureRelay{Outbox: store, Publisher: pub, Log: log}, nil
 }
 
 // sessionPolicy is how long sessions live, and when an erasure is repeated:

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +213,69 @@ func TestDeleteAccount(t *testing.T) {
 	}
 	if err := svc.DeleteAccount(context.Background(), c, "correct horse"); !errors.Is(err, domain.ErrUserNotFound) {
 		t.Errorf("erasing a gone user: %v", err)
+	}
+}
+
+// memOutbox is an in-memory ErasureOutbox.
+type memOutbox struct {
+	due      []string
+	attempts map[string]int
+}
+
+func (m *memOutbox) RelayDue(ctx context.Context, limit int, send func(context.Context, string) error, retry func(int) time.Duration) (int, int, error) {
+	var sent, failed int
+	var keep []string
+	for i, id := range m.due {
+		if i >= limit {
+			keep = append(keep, id)
+			continue
+		}
+		if err := send(ctx, id); err != nil {
+			failed++
+			if retry(m.attempts[id]) <= 0 {
+				panic("no backoff")
+			}
+			m.attempts[id]++
+			keep = append(keep, id)
+			continue
+		}
+		sent++
+	}
+	m.due = keep
+	return sent, failed, nil
+}
+
+type flakyPublisher struct {
+	down bool
+	sent []string
+}
+
+func (p *flakyPublisher) PublishErasure(_ context.Context, id string) error {
+	if p.down {
+		return errors.New("SQS is down")
+	}
+	p.sent = append(p.sent, id)
+	return nil
+}
+
+func TestErasureRelayKeepsWhatItCannotSend(t *testing.T) {
+	t.Parallel()
+	out := &memOutbox{attempts: map[string]int{}}
+	for i := range 120 {
+		out.due = append(out.due, domain.NewUserID(time.Now())+string(rune('a'+i%26)))
+	}
+	pub := &flakyPublisher{down: true}
+	r := ErasureRelay{Outbox: out, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r.RelayOnce(context.Background())
+	if len(out.due) != 120 || len(pub.sent) != 0 {
+		t.Fatalf("with SQS down: %d kept, %d sent", len(out.due), len(pub.sent))
+	}
+	pub.down = false
+	r.RelayOnce(context.Background())
+	if len(out.due) != 0 || len(pub.sent) != 120 {
+		t.Fatalf("after recovery: %d kept, %d sent; want every batch sent", len(out.due), len(pub.sent))
+	}
+	if erasureBackoff(0) != 2*time.Second || erasureBackoff(100) != 5*time.Minute {
+		t.Errorf("backoff %v … %v", erasureBackoff(0), erasureBackoff(100))
 	}
 }
