@@ -182,11 +182,27 @@ func (w *worker) waitObject(t testing.TB, key string) []byte {
 // job reads a job record.
 func (w *worker) job(t testing.TB, id string) domain.Job {
 	t.Helper()
-	j, err := w.stack.Store.Job(context.Background(), id)
+	j, err := w.stack.Store.Job(context.Background(), w.jobOwner(t, id), id)
 	if err != nil {
 		t.Fatalf("job %s: %v", id, err)
 	}
 	return j
+}
+
+// jobOwner is the user whose records hold job id (records live under
+// jobs/<user id>/), or "" while there is none.
+func (w *worker) jobOwner(t testing.TB, id string) string {
+	t.Helper()
+	out, err := w.s3.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(w.cfg.BucketName), Prefix: aws.String("jobs/")})
+	if err != nil {
+		t.Fatalf("list jobs: %v", err)
+	}
+	for _, o := range out.Contents {
+		if k := aws.ToString(o.Key); strings.HasSuffix(k, "/"+strings.ToLower(id)+".json") {
+			return strings.Split(k, "/")[1]
+		}
+	}
+	return ""
 }
 
 // waitJob waits until cond holds for the job's record.

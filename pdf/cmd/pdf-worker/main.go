@@ -57,8 +57,8 @@ func (h taskHandler) HandleTask(ctx context.Context, t domain.Task, d sqsqueue.D
 	return h.svc.ProcessTask(ctx, t, d.LastAttempt)
 }
 
-func (h taskHandler) HandleMalformed(ctx context.Context, jobID string, reason error) {
-	h.svc.FailMalformed(ctx, jobID, reason)
+func (h taskHandler) HandleMalformed(ctx context.Context, userID, jobID string, reason error) {
+	h.svc.FailMalformed(ctx, userID, jobID, reason)
 }
 
 var _ sqsqueue.Handler = taskHandler{}

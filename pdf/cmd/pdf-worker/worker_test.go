@@ -101,7 +101,9 @@ func TestWorkerPoisonMessage(t *testing.T) {
 	t.Parallel()
 	w := startWorker(t)
 	poisoned := w.queuedTask(t, "Іван")
-	w.sendRaw(t, `{"job_id":"`+poisoned.JobID+`","id":"not-a-uuid"}`)
+	// Job records live under their user: the body names a user, and breaks
+	// the rest of the profile.
+	w.sendRaw(t, `{"job_id":"`+poisoned.JobID+`","id":"`+poisoned.Profile.UserID+`","date_of_birth":"not a date"}`)
 	good := w.queuedTask(t, "Марія")
 	w.publish(t, good)
 

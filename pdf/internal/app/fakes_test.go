@@ -60,14 +60,25 @@ func (f *fakeJobs) SaveJob(ctx context.Context, j domain.Job) error {
 	return nil
 }
 
-func (f *fakeJobs) Job(_ context.Context, id string) (domain.Job, error) {
+func (f *fakeJobs) Job(_ context.Context, userID, id string) (domain.Job, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	j, ok := f.jobs[id]
-	if !ok {
+	if !ok || j.UserID != userID {
 		return domain.Job{}, domain.ErrJobNotFound
 	}
 	return j, nil
+}
+
+func (f *fakeJobs) DeleteJobsOf(_ context.Context, userID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for id, j := range f.jobs {
+		if j.UserID == userID {
+			delete(f.jobs, id)
+		}
+	}
+	return nil
 }
 
 func (f *fakeJobs) states(id string) []domain.JobStatus {
@@ -105,6 +116,13 @@ func (o *fakeObjects) PutPDF(_ context.Context, key string, body []byte) error {
 
 func (o *fakeObjects) PublicURL(key string) string { return "http://objects.test/bucket/" + key }
 
+func (o *fakeObjects) DeleteObject(_ context.Context, key string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.objects, key)
+	return nil
+}
+
 func (o *fakeObjects) object(key string) ([]byte, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -126,7 +144,7 @@ type fakeQueue struct {
 }
 
 func (q *fakeQueue) Publish(ctx context.Context, t domain.Task) error {
-	j, _ := q.jobs.Job(ctx, t.JobID)
+	j, _ := q.jobs.Job(ctx, t.Profile.UserID, t.JobID)
 	if q.during != nil {
 		q.during()
 	}

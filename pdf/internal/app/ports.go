@@ -33,11 +33,15 @@ type ObjectStore interface {
 	PutPDF(ctx context.Context, key string, body []byte) error
 	// PublicURL is the address a stored key can be fetched from.
 	PublicURL(key string) string
+	// DeleteObject deletes key; a missing key is not an error.
+	DeleteObject(ctx context.Context, key string) error
 }
 
 // JobStore keeps job records so that their state survives restarts.
 type JobStore interface {
 	SaveJob(ctx context.Context, j domain.Job) error
-	// Job returns domain.ErrJobNotFound when there is no such job.
-	Job(ctx context.Context, id string) (domain.Job, error)
+	// Job returns one of userID's jobs, or domain.ErrJobNotFound.
+	Job(ctx context.Context, userID, id string) (domain.Job, error)
+	// DeleteJobsOf deletes every job record of userID.
+	DeleteJobsOf(ctx context.Context, userID string) error
 }

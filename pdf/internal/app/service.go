@@ -113,7 +113,7 @@ func (s *Service) RequestUpload(ctx context.Context, p domain.Profile) (domain.J
 // Job returns one of userID's jobs; another user's job does not exist for
 // them.
 func (s *Service) Job(ctx context.Context, userID, jobID string) (domain.Job, error) {
-	j, err := s.p.Jobs.Job(ctx, jobID)
+	j, err := s.p.Jobs.Job(ctx, userID, jobID)
 	if errors.Is(err, domain.ErrJobNotFound) || (err == nil && j.UserID != userID) {
 		return domain.Job{}, domain.ErrJobNotFound
 	}

@@ -85,8 +85,8 @@ func TestRequestUploadPublishFails(t *testing.T) {
 	if len(f.queue.seenJob) != 1 {
 		t.Fatalf("%d publish attempts, want 1", len(f.queue.seenJob))
 	}
-	id := f.queue.seenJob[0].ID
-	j, err := f.jobs.Job(context.Background(), id)
+	id, owner := f.queue.seenJob[0].ID, f.queue.seenJob[0].UserID
+	j, err := f.jobs.Job(context.Background(), owner, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +107,8 @@ func TestRequestUploadPublishFailsClientGone(t *testing.T) {
 	if _, err := f.svc.RequestUpload(ctx, sampleProfile()); !errors.Is(err, app.ErrUnavailable) {
 		t.Fatalf("error = %v, want ErrUnavailable", err)
 	}
-	id := f.queue.seenJob[0].ID
-	if j, _ := f.jobs.Job(context.Background(), id); j.Status != domain.JobFailed {
+	id, owner := f.queue.seenJob[0].ID, f.queue.seenJob[0].UserID
+	if j, _ := f.jobs.Job(context.Background(), owner, id); j.Status != domain.JobFailed {
 		t.Errorf("job left %q after the caller went away, want failed", j.Status)
 	}
 }
@@ -209,7 +209,7 @@ func TestProcessTaskFailure(t *testing.T) {
 			if err := f.svc.ProcessTask(context.Background(), task, tc.lastAttempt); err == nil {
 				t.Fatal("ProcessTask: nil error when storing failed")
 			}
-			j, err := f.jobs.Job(context.Background(), task.JobID)
+			j, err := f.jobs.Job(context.Background(), task.Profile.UserID, task.JobID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,8 +245,8 @@ func TestFailMalformed(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	task := queuedTask(t, f)
-	f.svc.FailMalformed(context.Background(), task.JobID, errors.New("malformed task message"))
-	j, err := f.jobs.Job(context.Background(), task.JobID)
+	f.svc.FailMalformed(context.Background(), task.Profile.UserID, task.JobID, errors.New("malformed task message"))
+	j, err := f.jobs.Job(context.Background(), task.Profile.UserID, task.JobID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,9 +255,41 @@ func TestFailMalformed(t *testing.T) {
 	}
 	// No job id, or an unknown one: nothing to mark, nothing written.
 	before := f.jobs.saves()
-	f.svc.FailMalformed(context.Background(), "", errors.New("x"))
-	f.svc.FailMalformed(context.Background(), uuid.NewString(), errors.New("x"))
+	f.svc.FailMalformed(context.Background(), task.Profile.UserID, "", errors.New("x"))
+	f.svc.FailMalformed(context.Background(), "", task.JobID, errors.New("x"))
+	f.svc.FailMalformed(context.Background(), task.Profile.UserID, uuid.NewString(), errors.New("x"))
 	if f.jobs.saves() != before {
 		t.Error("FailMalformed wrote a record for a job that does not exist")
+	}
+}
+
+// TestEraseUser: an erasure deletes the user's PDF and job records, and
+// nobody else's; it can run twice.
+func TestEraseUser(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	mine, theirs := queuedTask(t, f), queuedTask(t, f)
+	for _, task := range []domain.Task{mine, theirs} {
+		if err := f.svc.ProcessTask(context.Background(), task, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	erase := domain.Task{EraseUserID: mine.Profile.UserID}
+	for range 2 {
+		if err := f.svc.ProcessTask(context.Background(), erase, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := f.objects.object(mine.Profile.ObjectKey()); ok {
+		t.Error("the erased user's PDF is still stored")
+	}
+	if _, err := f.jobs.Job(context.Background(), mine.Profile.UserID, mine.JobID); !errors.Is(err, domain.ErrJobNotFound) {
+		t.Errorf("the erased user's job: %v", err)
+	}
+	if _, ok := f.objects.object(theirs.Profile.ObjectKey()); !ok {
+		t.Error("another user's PDF was erased")
+	}
+	if _, err := f.jobs.Job(context.Background(), theirs.Profile.UserID, theirs.JobID); err != nil {
+		t.Errorf("another user's job: %v", err)
 	}
 }

@@ -21,6 +21,9 @@ import (
 // retries left records processing, so the status shows the job is being
 // worked on until the retry settles it.
 func (s *Service) ProcessTask(ctx context.Context, t domain.Task, lastAttempt bool) error {
+	if t.EraseUserID != "" {
+		return s.EraseUser(ctx, t.EraseUserID)
+	}
 	job := s.jobFor(t)
 	generatedAt := t.RequestedAt
 	if generatedAt.IsZero() {
@@ -50,13 +53,30 @@ func (s *Service) renderAndStore(ctx context.Context, p domain.Profile, at time.
 	return nil
 }
 
+// EraseUser deletes what S3 holds of a deleted account: the profile PDF and
+// every job record. It is idempotent, so the auth service may ask twice
+// (it does: once at the deletion, once when the last access token issued
+// before it has expired, for an upload queued in between).
+func (s *Service) EraseUser(ctx context.Context, userID string) error {
+	key := domain.Profile{UserID: userID}.ObjectKey()
+	if err := s.p.Objects.DeleteObject(ctx, key); err != nil {
+		return fmt.Errorf("erase: %w", err)
+	}
+	if err := s.p.Jobs.DeleteJobsOf(ctx, userID); err != nil {
+		return fmt.Errorf("erase: %w", err)
+	}
+	s.log.InfoContext(ctx, "user's files erased", "user_id", userID)
+	return nil
+}
+
 // FailMalformed marks the job of a message that could not be read as
-// failed; such a message is never retried.
-func (s *Service) FailMalformed(ctx context.Context, jobID string, reason error) {
-	if jobID == "" {
+// failed; such a message is never retried. userID may be empty (the
+// message did not say): the record cannot be found then.
+func (s *Service) FailMalformed(ctx context.Context, userID, jobID string, reason error) {
+	if jobID == "" || userID == "" {
 		return
 	}
-	j, err := s.p.Jobs.Job(ctx, jobID)
+	j, err := s.p.Jobs.Job(ctx, userID, jobID)
 	if err != nil {
 		s.log.WarnContext(ctx, "malformed task for unknown job", "job_id", jobID,
 			requestIDAttr(ctx), "err", reason)

@@ -32,4 +32,8 @@ type Task struct {
 	// generation time so that a redelivered message renders the same bytes.
 	// Zero for seed messages.
 	RequestedAt time.Time
+	// EraseUserID, when set, makes the task an erasure of that user's files
+	// instead of a render (the auth service sends these for deleted
+	// accounts); the other fields are empty then.
+	EraseUserID string
 }

@@ -40,7 +40,7 @@ func TestJobGivesPresignedURL(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, err := st.Job(ctx, job.ID)
+	got, err := st.Job(ctx, job.UserID, job.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestJobGivesPresignedURL(t *testing.T) {
 
 	// No signature is stored: the record still holds the plain address.
 	raw, err := st.client.GetObject(ctx, &s3.GetObjectInput{
-		Bucket: aws.String(st.bucket), Key: aws.String("jobs/" + job.ID + ".json"),
+		Bucket: aws.String(st.bucket), Key: aws.String("jobs/" + job.UserID + "/" + job.ID + ".json"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestJobWithoutURLStaysWithout(t *testing.T) {
 	if err := st.SaveJob(ctx, job); err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Job(ctx, job.ID)
+	got, err := st.Job(ctx, job.UserID, job.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,3 +196,14 @@ var (
 	_ app.ObjectStore = (*Store)(nil)
 	_ app.JobStore    = (*Store)(nil)
 )
+
+// DeleteObject deletes key; a key that does not exist is not an error (S3
+// answers a delete of a missing key with success).
+func (s *Store) DeleteObject(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	if _, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}); err != nil && !isNotFound(err) {
+		return fmt.Errorf("s3store: delete %s: %w", key, err)
+	}
+	return nil
+}

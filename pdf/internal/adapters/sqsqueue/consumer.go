@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"prana/shared/erasuremsg"
 )
 
 // Consumer receives tasks from one queue and runs a Handler on each.
@@ -127,7 +129,7 @@ func (c *Consumer) receive(ctx context.Context, n int) ([]types.Message, error) 
 		MaxNumberOfMessages:   int32(n),
 		WaitTimeSeconds:       int32(c.opts.WaitTime / time.Second),
 		VisibilityTimeout:     int32(c.opts.VisibilityTimeout / time.Second),
-		MessageAttributeNames: []string{AttrRequestID},
+		MessageAttributeNames: []string{AttrRequestID, erasuremsg.KindAttribute},
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{
 			types.MessageSystemAttributeNameApproximateReceiveCount, types.MessageSystemAttributeNameSentTimestamp,
 		},

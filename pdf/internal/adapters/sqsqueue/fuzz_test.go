@@ -10,7 +10,7 @@ import (
 // able to send to the queue could. Whatever arrives: no panic; an error
 // wraps ErrMalformed and its text (which reaches logs and the dead-letter
 // queue) is plain words naming fields: no quotes, no JSON, bounded; an accepted task encodes to
-// a body that decodes to the same task; lenientJobID returns "" or a UUID.
+// a body that decodes to the same task; lenientJobID returns "" or UUIDs.
 func FuzzDecodeTask(f *testing.F) {
 	for _, s := range []string{
 		`{"id":"01a223d1-2cc4-76a2-ac40-11eb788dad42","name":"Іван","surname":"Петренко","email":"ivan@example.com","date_of_birth":"1990-04-01"}`,
@@ -25,8 +25,8 @@ func FuzzDecodeTask(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, body string) {
-		if id := lenientJobID(body); id != "" && !isUUID(id) {
-			t.Fatalf("lenientJobID(%q) = %q", body, id)
+		if user, id := lenientJobID(body); id != "" && !isUUID(id) || user != "" && !isUUID(user) {
+			t.Fatalf("lenientJobID(%q) = %q, %q", body, user, id)
 		}
 		task, err := decodeTask(body)
 		if err != nil {

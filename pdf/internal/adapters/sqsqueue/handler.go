@@ -16,9 +16,9 @@ type Handler interface {
 	// shutdown, only when the drain timeout runs out.
 	HandleTask(ctx context.Context, t domain.Task, d Delivery) error
 	// HandleMalformed is told about a message that can never be processed,
-	// after it has been moved to the dead-letter queue. jobID is "" when
-	// none could be read from the body.
-	HandleMalformed(ctx context.Context, jobID string, reason error)
+	// after it has been moved to the dead-letter queue. userID and jobID
+	// are "" when they could not be read from the body.
+	HandleMalformed(ctx context.Context, userID, jobID string, reason error)
 }
 
 // Delivery describes one receipt of a message.

@@ -141,7 +141,7 @@ func (h *handlerFunc) HandleTask(ctx context.Context, t domain.Task, d Delivery)
 	return h.task(ctx, t, d)
 }
 
-func (h *handlerFunc) HandleMalformed(_ context.Context, jobID string, reason error) {
+func (h *handlerFunc) HandleMalformed(_ context.Context, _, jobID string, reason error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.malformed = append(h.malformed, jobID)

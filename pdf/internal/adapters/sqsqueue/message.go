@@ -10,9 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/google/uuid"
 
 	"prana/pdf/internal/domain"
+	"prana/shared/erasuremsg"
 )
 
 // ErrMalformed marks a message body that can never be processed. Its error
@@ -104,19 +107,40 @@ func decodeTask(body string) (domain.Task, error) {
 	}, nil
 }
 
-// lenientJobID digs the job id out of a body decodeTask refused, so that the
-// app can still mark that job failed. It returns "" when there is none.
-func lenientJobID(body string) string {
+// lenientJobID digs the user and job ids out of a body decodeTask refused,
+// so that the app can still mark that job failed. Each is "" when absent.
+func lenientJobID(body string) (userID, jobID string) {
 	var w struct {
+		ID    any `json:"id"`
 		JobID any `json:"job_id"`
 	}
 	if json.Unmarshal([]byte(body), &w) != nil {
-		return ""
+		return "", ""
+	}
+	if id, ok := w.ID.(string); ok && isUUID(id) {
+		userID = strings.ToLower(id)
 	}
 	if id, ok := w.JobID.(string); ok && isUUID(id) {
-		return id
+		jobID = id
 	}
-	return ""
+	return userID, jobID
+}
+
+// decodeMessage is the task a message carries: an erasure when its kind
+// attribute says so (the auth service's), a render task otherwise (ours,
+// and the seed's, which have no attributes).
+func decodeMessage(body string, attrs map[string]types.MessageAttributeValue) (domain.Task, error) {
+	if kind := aws.ToString(attrs[erasuremsg.KindAttribute].StringValue); kind != "" {
+		if kind != erasuremsg.KindEraseUser {
+			return domain.Task{}, fmt.Errorf("%w: unknown message kind", ErrMalformed)
+		}
+		id, err := erasuremsg.Decode(body)
+		if err != nil {
+			return domain.Task{}, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		return domain.Task{EraseUserID: id}, nil
+	}
+	return decodeTask(body)
 }
 
 // isUUID accepts the canonical 36-character form only: ids end up in object

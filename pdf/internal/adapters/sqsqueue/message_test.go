@@ -3,8 +3,14 @@ package sqsqueue
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"prana/shared/erasuremsg"
 )
 
 func TestEncodeDecodeRoundTrip(t *testing.T) {
@@ -91,8 +97,33 @@ func TestLenientJobID(t *testing.T) {
 		`{"name":"x"}`:                                   "",
 		`garbage`:                                        "",
 	} {
-		if got := lenientJobID(body); got != want {
+		if _, got := lenientJobID(body); got != want {
 			t.Errorf("lenientJobID(%s) = %q, want %q", body, got, want)
+		}
+	}
+}
+
+func TestDecodeMessageErasure(t *testing.T) {
+	t.Parallel()
+	kind := func(v string) map[string]types.MessageAttributeValue {
+		return map[string]types.MessageAttributeValue{erasuremsg.KindAttribute: {DataType: aws.String("String"), StringValue: aws.String(v)}}
+	}
+	const id = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	task, err := decodeMessage(erasuremsg.Encode(strings.ToUpper(id)), kind(erasuremsg.KindEraseUser))
+	if err != nil || task.EraseUserID != id || task.Profile.UserID != "" {
+		t.Fatalf("erasure: %+v, %v", task, err)
+	}
+	for name, c := range map[string]struct {
+		body  string
+		attrs map[string]types.MessageAttributeValue
+	}{
+		"unknown kind":         {erasuremsg.Encode(id), kind("drop-tables")},
+		"erasure without id":   {`{}`, kind(erasuremsg.KindEraseUser)},
+		"erasure of a path":    {`{"user_id":"../profile_x"}`, kind(erasuremsg.KindEraseUser)},
+		"render task, no kind": {erasuremsg.Encode(id), nil},
+	} {
+		if _, err := decodeMessage(c.body, c.attrs); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: %v, want ErrMalformed", name, err)
 		}
 	}
 }

@@ -33,7 +33,7 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 		log = log.With("request_id", d.RequestID)
 		ctx = requestid.NewContext(ctx, d.RequestID)
 	}
-	task, err := decodeTask(aws.ToString(m.Body))
+	task, err := decodeMessage(aws.ToString(m.Body), m.MessageAttributes)
 	if err != nil {
 		c.rejectMalformed(ctx, h, m, log, err)
 		return
@@ -43,7 +43,11 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 		// redelivered seed message still renders the same bytes.
 		task.RequestedAt = sentAt(m)
 	}
-	log = log.With("job_id", task.JobID, "user_id", task.Profile.UserID)
+	if task.EraseUserID != "" {
+		log = log.With("erase_user_id", task.EraseUserID)
+	} else {
+		log = log.With("job_id", task.JobID, "user_id", task.Profile.UserID)
+	}
 
 	start := time.Now()
 	if err := c.handle(ctx, h, task, d, aws.ToString(m.ReceiptHandle), log); err != nil {
@@ -130,7 +134,7 @@ func (c *Consumer) extendVisibility(ctx context.Context, receipt string, log *sl
 // dead-letter queue at once instead of letting it be retried: copy, then
 // delete. If the copy fails the message stays, to be tried again.
 func (c *Consumer) rejectMalformed(ctx context.Context, h Handler, m types.Message, log *slog.Logger, reason error) {
-	jobID := lenientJobID(aws.ToString(m.Body))
+	userID, jobID := lenientJobID(aws.ToString(m.Body))
 	log = log.With("job_id", jobID, "reason", reason)
 	dlq, err := c.deadLetterURL(ctx)
 	if err != nil {
@@ -157,7 +161,7 @@ func (c *Consumer) rejectMalformed(ctx context.Context, h Handler, m types.Messa
 		log.Error("malformed message copied to the dead-letter queue but not deleted", "err", err)
 	}
 	log.Warn("malformed message moved to the dead-letter queue")
-	h.HandleMalformed(ctx, jobID, reason)
+	h.HandleMalformed(ctx, userID, jobID, reason)
 }
 
 // deadLetterURL is the configured DLQ, or the one the queue's redrive policy
