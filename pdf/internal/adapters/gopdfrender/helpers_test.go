@@ -36,8 +36,11 @@ func sampleProfile() domain.Profile {
 // buffer.
 func newRenderer(t testing.TB) (*gopdfrender.Renderer, *logtest.Buffer) {
 	t.Helper()
-	return newRendererWith(t, gopdfrender.Options{FontDirs: config.DefaultFontDirs})
+	return newRendererWith(t, gopdfrender.Options{FontDirs: fontDirs()})
 }
+
+// fontDirs is where the services look for the fallback fonts by default.
+func fontDirs() []string { return config.DefaultFontDirs }
 
 // newGoFontsRenderer returns a renderer with the Go fonts only: a machine
 // without the fallback fonts.

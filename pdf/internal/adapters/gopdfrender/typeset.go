@@ -28,6 +28,9 @@ type typesetter struct {
 	fonts   *fonts
 	buf     sfnt.Buffer
 	missing int // characters replaced, counted by count
+	// faces remembers each character's face: wrapping typesets the same
+	// text many times over.
+	faces map[rune]*face
 }
 
 // count typesets s once to count the characters no face can draw.
@@ -67,6 +70,20 @@ func (t *typesetter) faceFor(r rune, prev *face) *face {
 	if prev != nil && unicode.In(r, unicode.Mn, unicode.Me) && prev.has(&t.buf, r) {
 		return prev
 	}
+	if f, ok := t.faces[r]; ok {
+		return f
+	}
+	if t.faces == nil {
+		t.faces = map[rune]*face{}
+	}
+	f := t.lookup(r)
+	t.faces[r] = f
+	return f
+}
+
+// lookup returns the first face that has r: the Go font, else a fallback
+// font for r's script.
+func (t *typesetter) lookup(r rune) *face {
 	if t.fonts.regular.has(&t.buf, r) {
 		return t.fonts.regular
 	}
