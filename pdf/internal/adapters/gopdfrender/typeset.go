@@ -47,6 +47,9 @@ func (t *typesetter) count(s string) {
 // is right to left. A run with a nil face holds only replacement runes and
 // is drawn with the Go font.
 func (t *typesetter) line(s string) ([]run, bool) {
+	if t.goFontOnly(s) {
+		return []run{{t.fonts.regular, s}}, false
+	}
 	visual, rtl := bidiorder.Visual(arabicshape.Shape([]rune(s)))
 	faces := make([]*face, len(visual))
 	var prev *face
@@ -56,6 +59,19 @@ func (t *typesetter) line(s string) ([]run, bool) {
 	}
 	t.unifyWords(visual, faces)
 	return runsOf(visual, faces), rtl
+}
+
+// goFontOnly reports whether s is left-to-right text the Go font draws
+// entirely, which is most profiles: such a line needs no shaping, no
+// reordering and no run splitting, and so costs no allocations.
+func (t *typesetter) goFontOnly(s string) bool {
+	for _, r := range s {
+		// Below U+0590 (Hebrew) no character is right to left or Arabic.
+		if r >= 0x0590 || t.faceFor(r, nil) != t.fonts.regular {
+			return false
+		}
+	}
+	return true
 }
 
 // faceFor picks the face to draw r with. A combining mark stays with the
