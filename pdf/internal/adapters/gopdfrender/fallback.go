@@ -9,10 +9,10 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/sfnt"
 
 	"prana/pdf"
+	"prana/pdf/internal/adapters/gopdfrender/ttfsubset"
 )
 
 // coverage says which characters a fallback font is tried for, and names
@@ -114,6 +114,8 @@ func (fb *fallback) load() *face {
 	return fb.face
 }
 
+// parseFont reads a fallback font and checks, on a subset, that gopdf
+// accepts it: a font gopdf refuses fails here, once, not in every document.
 func parseFont(family, path string) (*face, error) {
 	ttf, err := os.ReadFile(path)
 	if err != nil {
@@ -123,9 +125,14 @@ func parseFont(family, path string) (*face, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
-	c := &gopdf.FontContainer{}
-	if err := c.AddTTFFontDataWithOption(family, ttf, ttfOption()); err != nil {
-		return nil, fmt.Errorf("gopdf: %w", err)
+	sub, err := ttfsubset.Parse(ttf)
+	if err != nil {
+		return nil, err
 	}
-	return &face{family: family, container: c, font: parsed}, nil
+	f := &face{family: family, font: parsed, sub: sub}
+	var buf sfnt.Buffer
+	if _, err := f.subset(&buf, []rune{' '}); err != nil {
+		return nil, err
+	}
+	return f, nil
 }

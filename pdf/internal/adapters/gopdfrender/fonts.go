@@ -10,6 +10,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"prana/pdf"
+	"prana/pdf/internal/adapters/gopdfrender/ttfsubset"
 )
 
 // Family names the Go fonts are registered under. gopdf keys its fonts by
@@ -24,13 +25,16 @@ const (
 	familyBold    = "PRNAGB+GoBold"
 )
 
-// face is a font a document can draw with: its gopdf family, the container
-// holding it parsed for gopdf, and the same font parsed by sfnt, to look up
-// which characters it has.
+// face is a font a document can draw with: its gopdf family, and the same
+// font parsed by sfnt, to look up which characters it has. A Go font is
+// held parsed for gopdf in container; a fallback font is cut down for each
+// document to the glyphs it draws (sub), since gopdf would otherwise write
+// tables sized by the whole font's glyph count into every document.
 type face struct {
 	family    string
-	container *gopdf.FontContainer
 	font      *sfnt.Font
+	container *gopdf.FontContainer // Go fonts
+	sub       *ttfsubset.Font      // fallback fonts
 }
 
 // has reports whether the font maps r to a glyph. The sfnt cmap lookup
@@ -68,7 +72,7 @@ func loadFonts(dirs []string, log *slog.Logger) (*fonts, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse font %s: %w", g.family, err)
 		}
-		*g.face = &face{family: g.family, container: f.container, font: parsed}
+		*g.face = &face{family: g.family, font: parsed, container: f.container}
 	}
 	f.fallbacks = findFallbacks(pdf.FallbackFonts(), dirs, log)
 	return f, nil
@@ -88,10 +92,37 @@ func ttfOption() gopdf.TtfOption {
 // add registers a face with a document. gopdf copies the parsed font out
 // of the container, so documents never share mutable state. The Go fonts
 // are added to every document; a fallback font only when the document
-// first draws with it, so a Latin-only profile carries none.
-func (f *face) add(pdf *gopdf.GoPdf) error {
-	if err := pdf.AddTTFFontFromFontContainer(f.family, f.container); err != nil {
+// first draws with it, so a Latin-only profile carries none, and then only
+// with the glyphs of runes (the document's characters).
+func (f *face) add(pdf *gopdf.GoPdf, buf *sfnt.Buffer, runes []rune) error {
+	c := f.container
+	if f.sub != nil {
+		var err error
+		if c, err = f.subset(buf, runes); err != nil {
+			return fmt.Errorf("add font %s: %w", f.family, err)
+		}
+	}
+	if err := pdf.AddTTFFontFromFontContainer(f.family, c); err != nil {
 		return fmt.Errorf("add font %s: %w", f.family, err)
 	}
 	return nil
+}
+
+// subset parses, for gopdf, the font cut down to the glyphs of runes.
+func (f *face) subset(buf *sfnt.Buffer, runes []rune) (*gopdf.FontContainer, error) {
+	glyphs := map[rune]uint16{}
+	for _, r := range runes {
+		if g, err := f.font.GlyphIndex(buf, r); err == nil && g != 0 && r <= 0xFFFF {
+			glyphs[r] = uint16(g)
+		}
+	}
+	ttf, err := f.sub.Subset(glyphs)
+	if err != nil {
+		return nil, err
+	}
+	c := &gopdf.FontContainer{}
+	if err := c.AddTTFFontDataWithOption(f.family, ttf, ttfOption()); err != nil {
+		return nil, fmt.Errorf("gopdf: %w", err)
+	}
+	return c, nil
 }

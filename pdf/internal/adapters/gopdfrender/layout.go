@@ -151,7 +151,7 @@ func (p *page) setFont(f *face, size float64) bool {
 		f = p.ts.fonts.regular
 	}
 	if !p.added[f] {
-		if p.err = f.add(p.pdf); p.err != nil {
+		if p.err = f.add(p.pdf, &p.ts.buf, p.ts.runes); p.err != nil {
 			return false
 		}
 		p.added[f] = true

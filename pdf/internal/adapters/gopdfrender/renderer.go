@@ -144,7 +144,7 @@ func (r *Renderer) newDocument(info gopdf.PdfInfo) (*gopdf.GoPdf, error) {
 	// compressed; gopdf gives no control over those.
 	pdf.SetNoCompression()
 	for _, f := range []*face{r.fonts.regular, r.fonts.bold} {
-		if err := f.add(pdf); err != nil {
+		if err := f.add(pdf, nil, nil); err != nil {
 			return nil, err
 		}
 	}

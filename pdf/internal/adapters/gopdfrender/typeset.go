@@ -31,15 +31,37 @@ type typesetter struct {
 	// faces remembers each character's face: wrapping typesets the same
 	// text many times over.
 	faces map[rune]*face
+	// runes are the characters the document may draw (noted by count),
+	// with every Arabic form of its Arabic letters: a fallback font is
+	// embedded with the glyphs of these.
+	runes []rune
+	seen  map[rune]bool
 }
 
-// count typesets s once to count the characters no face can draw.
+// count typesets s once to count the characters no face can draw, and
+// notes its characters.
 func (t *typesetter) count(s string) {
 	runs, _ := t.line(s)
 	for _, r := range runs {
 		if r.face == nil {
 			t.missing += len([]rune(r.text))
 		}
+	}
+	for _, r := range s {
+		t.note(r)
+		for _, f := range arabicshape.Forms(r) {
+			t.note(f)
+		}
+	}
+}
+
+func (t *typesetter) note(r rune) {
+	if t.seen == nil {
+		t.seen = map[rune]bool{}
+	}
+	if !t.seen[r] {
+		t.seen[r] = true
+		t.runes = append(t.runes, r)
 	}
 }
 

@@ -94,3 +94,27 @@ func joinType(r rune) joining {
 // transparent characters (the harakat and other combining marks) sit on a
 // letter without breaking the join between its neighbours.
 func transparent(r rune) bool { return unicode.In(r, unicode.Mn, unicode.Me) }
+
+// Forms returns every presentation form Shape can make of r, whatever its
+// neighbours: its four positional forms and, for lam and the alefs, the
+// lam-alef ligatures. A font subset made for some text can then draw
+// whatever Shape makes of any part of that text (a wrapped line ends a
+// word early). Characters Shape leaves alone have none.
+func Forms(r rune) []rune {
+	l := letters[r]
+	var out []rune
+	for _, f := range []rune{l.isolated, l.final, l.initial, l.medial} {
+		if f != 0 && f != r {
+			out = append(out, f)
+		}
+	}
+	if lig, ok := lamAlef[r]; ok {
+		out = append(out, lig, lig+1)
+	}
+	if r == lam {
+		for _, lig := range lamAlef {
+			out = append(out, lig, lig+1)
+		}
+	}
+	return out
+}

@@ -98,3 +98,28 @@ func FuzzShape(f *testing.F) {
 		}
 	})
 }
+
+// TestFormsCoverShape: every character Shape makes of a text, or of any
+// piece of it, is in the text or among Forms of one of its characters.
+func TestFormsCoverShape(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"محمد عبد الله", "سلام لأحمد", "پگاه کوروش زهرا مهدی", "عائشہ خان", "بـب"} {
+		in := []rune(s)
+		allowed := map[rune]bool{}
+		for _, r := range in {
+			allowed[r] = true
+			for _, f := range arabicshape.Forms(r) {
+				allowed[f] = true
+			}
+		}
+		for i := range in {
+			for j := i + 1; j <= len(in); j++ {
+				for _, r := range arabicshape.Shape(in[i:j]) {
+					if !allowed[r] {
+						t.Fatalf("Shape(%q) made %U, not in Forms of %q", string(in[i:j]), r, s)
+					}
+				}
+			}
+		}
+	}
+}
