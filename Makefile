@@ -36,7 +36,9 @@ FUZZ_TARGETS := \
 	./auth/internal/domain:FuzzDateOfBirth \
 	./auth/internal/adapters/argon2hash:FuzzParsePHC \
 	./pdf/internal/adapters/sqsqueue:FuzzDecodeTask \
-	./pdf/internal/adapters/gopdfrender:FuzzRender
+	./pdf/internal/adapters/gopdfrender:FuzzRender \
+	./pdf/internal/adapters/gopdfrender/arabicshape:FuzzShape \
+	./pdf/internal/adapters/gopdfrender/bidiorder:FuzzVisual
 
 .PHONY: fuzz
 fuzz: ## Fuzz every target for FUZZTIME each (default 30s); `make test` replays their corpora.
