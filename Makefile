@@ -21,9 +21,12 @@ run: ## Start the whole system locally (PostgreSQL, S3+SQS emulator, auth, pdf, 
 test: test-deps ## Run every test (starts its own PostgreSQL and emulator).
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
+# The fallback fonts of the profile PDF, as package:file, from pdf/fonts.txt.
+FONT_DEPS = $(shell awk 'NF == 2 && $$1 ~ /^fonts-/ {print $$1 ":" $$2}' pdf/fonts.txt)
+
 .PHONY: test-deps
 test-deps: ## Install the system packages the tests use, when missing.
-	@scripts/ensure-packages poppler-utils:pdftotext chromium:chromium
+	@scripts/ensure-packages poppler-utils:pdftotext chromium:chromium $(FONT_DEPS)
 
 # Each fuzz target as package:Target (`go test -fuzz` takes one of each at a time).
 FUZZ_TARGETS := \
@@ -33,7 +36,9 @@ FUZZ_TARGETS := \
 	./auth/internal/domain:FuzzDateOfBirth \
 	./auth/internal/adapters/argon2hash:FuzzParsePHC \
 	./pdf/internal/adapters/sqsqueue:FuzzDecodeTask \
-	./pdf/internal/adapters/gopdfrender:FuzzRender
+	./pdf/internal/adapters/gopdfrender:FuzzRender \
+	./pdf/internal/adapters/gopdfrender/arabicshape:FuzzShape \
+	./pdf/internal/adapters/gopdfrender/bidiorder:FuzzVisual
 
 .PHONY: fuzz
 fuzz: ## Fuzz every target for FUZZTIME each (default 30s); `make test` replays their corpora.

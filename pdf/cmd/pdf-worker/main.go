@@ -32,7 +32,8 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	renderer, err := gopdfrender.New(log)
+	// The worker serves no /metrics; replaced characters are in its log.
+	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs})
 	if err != nil {
 		return err
 	}

@@ -34,15 +34,15 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
-	renderer, err := gopdfrender.New(log)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs, Replaced: replacedCounter(reg)})
 	if err != nil {
 		return err
 	}
 	publisher := sqsqueue.NewPublisher(aws.SQS, aws.QueueURL, sqsqueue.PublisherOptions{})
 	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
 	svc := app.New(app.Ports{Renderer: renderer, Documents: documents, Queue: publisher, Objects: aws.Store, Jobs: aws.Store}, log, newJobID)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Registry: reg, Log: log,
 		Ready: health.Checks{"sqs": publisher.Ping, "s3": aws.Store.Ping, "token_keys": verifier.Ping},
@@ -61,5 +61,17 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 // pdfMaxAge is how long a rendered PDF is served from memory before it is
 // rendered again: the "Generated" time it prints stays within the hour.
 const pdfMaxAge = time.Hour
+
+// replacedCounter registers the count of characters that no font could
+// draw and that were drawn as '?': a fallback font missing from the
+// machine shows here.
+func replacedCounter(reg prometheus.Registerer) prometheus.Counter {
+	c := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pdf_replaced_characters_total",
+		Help: "Characters drawn as '?' in rendered PDFs because no font has them.",
+	})
+	reg.MustRegister(c)
+	return c
+}
 
 func newJobID() string { return uuid.Must(uuid.NewV7()).String() }

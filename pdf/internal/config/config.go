@@ -42,6 +42,11 @@ type Config struct {
 	// infrastructure code owns them: the service then only looks them up.
 	AWSAutoCreate bool `env:"AWS_AUTO_CREATE" envDefault:"true"`
 
+	// FontDirs are searched, in order, for the fallback fonts of
+	// pdf/fonts.txt (by file name): Debian's package folders, then the
+	// folder the container image copies them to.
+	FontDirs []string `env:"PDF_FONT_DIRS" envSeparator:":" envDefault:"/usr/share/fonts/truetype/noto:/usr/share/fonts/truetype/droid:/usr/share/fonts/truetype/nanum:/usr/share/fonts/truetype/dejavu:/usr/share/fonts/prana"`
+
 	// PDFCacheBytes bounds the memory of rendered PDFs kept for repeated
 	// downloads (about 20 KB each; 0 turns the cache off).
 	PDFCacheBytes int64 `env:"PDF_CACHE_BYTES" envDefault:"67108864"`
@@ -56,6 +61,15 @@ type Config struct {
 	StartupTimeout time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
 
 	HTTP httpserver.Timeouts
+}
+
+// DefaultFontDirs is PDF_FONT_DIRS's default (the struct tag says it again,
+// checked by a test): where Debian's fonts-noto-core, fonts-droid-fallback,
+// fonts-nanum and fonts-dejavu-core put their files, and
+// /usr/share/fonts/prana, where the pdf image keeps the ones it copies.
+var DefaultFontDirs = []string{
+	"/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/droid",
+	"/usr/share/fonts/truetype/nanum", "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/prana",
 }
 
 // Load reads the environment and checks the result. Errors name the

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -53,5 +54,25 @@ func TestSeedModeHasNoIssuerOrAudience(t *testing.T) {
 	}
 	if c.Issuer != "" || c.Audience != "" {
 		t.Fatalf("HS256 mode defaults iss/aud to %q/%q; seed tokens carry none", c.Issuer, c.Audience)
+	}
+}
+
+// TestFontDirs: the default covers Debian's font packages and the image's
+// folder (the struct tag repeats DefaultFontDirs); a setting replaces it.
+func TestFontDirs(t *testing.T) {
+	t.Setenv("PDF_FONT_DIRS", "")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.FontDirs, DefaultFontDirs) {
+		t.Errorf("default FontDirs = %q, want %q", c.FontDirs, DefaultFontDirs)
+	}
+	t.Setenv("PDF_FONT_DIRS", "/opt/fonts:/srv/fonts")
+	if c, err = Load(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"/opt/fonts", "/srv/fonts"}; !slices.Equal(c.FontDirs, want) {
+		t.Errorf("FontDirs = %q, want %q", c.FontDirs, want)
 	}
 }

@@ -56,3 +56,34 @@ func BenchmarkRenderDistinct(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/float64(n), "bytes/doc")
 }
+
+// BenchmarkRenderScripts measures profiles that need fallback fonts: each
+// adds a font subset to the document. The fonts are parsed before the
+// timer starts, as in a service that has drawn such a name once.
+func BenchmarkRenderScripts(b *testing.B) {
+	for _, bc := range []struct{ name, given, surname string }{
+		{"CJK", "花子", "山田"},
+		{"Arabic", "محمد", "عبد الله"},
+		{"Mixed", "Dana דנה 健", "Nguyễn محمد 김"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			r, _ := newRenderer(b)
+			p := sampleProfile()
+			p.Name, p.Surname = bc.given, bc.surname
+			ctx := context.Background()
+			if _, err := r.Render(ctx, p, generatedAt); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				pdf, err := r.Render(ctx, p, generatedAt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = len(pdf)
+			}
+			b.ReportMetric(float64(size), "bytes/doc")
+		})
+	}
+}

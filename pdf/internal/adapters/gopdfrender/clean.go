@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/image/font/sfnt"
+	"golang.org/x/text/unicode/norm"
 )
 
 const (
@@ -20,20 +20,20 @@ const (
 )
 
 // cleaner turns user-supplied text into text that can be drawn literally:
-// whitespace of any kind becomes a plain space (a newline would otherwise
-// be drawn as a missing glyph), other control characters and invisible
-// format characters (zero-width space, bidi overrides) are dropped,
-// characters the font lacks become replacementRune, and the ends are
-// trimmed. It counts what it changed so that Render can log it.
-//
-// A cleaner belongs to one Render call: its sfnt.Buffer must not be shared.
+// it is put in NFC (so "e" plus a combining accent is the one character
+// fonts have), whitespace of any kind becomes a plain space (a newline
+// would otherwise be drawn as a missing glyph), other control characters
+// and invisible format characters (zero-width space, bidi overrides) are
+// dropped, and the ends are trimmed. The zero-width joiner and non-joiner
+// stay: they decide how Arabic letters join, and the typesetter removes
+// them. Which characters a font can draw is the typesetter's business. It
+// counts what it changed so that Render can log it.
 type cleaner struct {
-	// font is the font the text will be drawn with. When nil, any character
-	// of the Basic Multilingual Plane is kept: that is what gopdf can encode
-	// in the document information dictionary.
-	font      *sfnt.Font
-	buf       sfnt.Buffer
-	missing   int // characters replaced because the font lacks them
+	// metadata: the text goes into the document information dictionary,
+	// where gopdf can encode only characters of the Basic Multilingual
+	// Plane; others become replacementRune.
+	metadata  bool
+	missing   int // characters replaced (metadata only)
 	truncated int // values cut at maxRunes
 }
 
@@ -41,7 +41,7 @@ func (c *cleaner) clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	n := 0
-	for _, r := range s {
+	for _, r := range norm.NFC.String(s) {
 		if n == maxRunes {
 			b.WriteString(ellipsis)
 			c.truncated++
@@ -50,9 +50,10 @@ func (c *cleaner) clean(s string) string {
 		switch {
 		case unicode.IsSpace(r):
 			r = ' '
+		case r == zwnj || r == zwj:
 		case unicode.In(r, unicode.Cc, unicode.Cf):
 			continue
-		case !c.canDraw(r):
+		case c.metadata && r > 0xFFFF:
 			r = replacementRune
 			c.missing++
 		}
@@ -64,14 +65,7 @@ func (c *cleaner) clean(s string) string {
 	return strings.Trim(b.String(), " ")
 }
 
-func (c *cleaner) canDraw(r rune) bool {
-	if c.font == nil {
-		// gopdf writes metadata as four hex digits per rune, which cannot
-		// express characters beyond U+FFFF (they need surrogate pairs).
-		return r <= 0xFFFF
-	}
-	// The sfnt cmap lookup answers 0 (.notdef) for a missing character.
-	// gopdf's own lookup would quietly substitute a space instead.
-	gi, err := c.font.GlyphIndex(&c.buf, r)
-	return err == nil && gi != 0
-}
+const (
+	zwnj = '\u200C' // zero-width non-joiner
+	zwj  = '\u200D' // zero-width joiner
+)

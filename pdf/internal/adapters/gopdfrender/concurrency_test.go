@@ -18,7 +18,7 @@ func TestRenderConcurrently(t *testing.T) {
 	t.Parallel()
 	r, _ := newRenderer(t)
 	var profiles []domain.Profile
-	for _, name := range []string{"Іван", "Γιώργος", "Zoë", "王小明", strings.Repeat("W", 64), "François"} {
+	for _, name := range []string{"Іван", "Γιώργος", "Zoë", "王小明", strings.Repeat("W", 64), "François", "محمد علي", "Dana דנה", "김민준", "Nguyễn"} {
 		p := sampleProfile()
 		p.Name = name
 		profiles = append(profiles, p)

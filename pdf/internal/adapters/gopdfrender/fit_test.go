@@ -1,8 +1,12 @@
 package gopdfrender_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"prana/pdf/internal/domain"
 )
@@ -36,6 +40,12 @@ func assertInsideMargins(t *testing.T, l layout) {
 	}
 }
 
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
 // allText joins the extracted words without separators: wrapping may split
 // a word, so the value is compared with its spaces removed.
 func allText(l layout) string {
@@ -54,6 +64,10 @@ func TestRenderKeepsLongValuesInsideMargins(t *testing.T) {
 		"64 letters in words":  func(p *domain.Profile) { p.Name = strings.Repeat("Maximilian ", 6)[:64] },
 		"64 Cyrillic letters":  func(p *domain.Profile) { p.Surname = strings.Repeat("Щ", 64) },
 		"64 mixed letters":     func(p *domain.Profile) { p.Surname = strings.Repeat("Wolfeschlegelstein", 4)[:64] },
+		"64 CJK characters":    func(p *domain.Profile) { p.Name = strings.Repeat("王小明山田花子渡辺", 8)[:64*3] },
+		"64 Hangul syllables":  func(p *domain.Profile) { p.Surname = strings.Repeat("김민준", 22)[:64*3] },
+		"64 Arabic letters":    func(p *domain.Profile) { p.Name = strings.Repeat("محمد", 16) },
+		"Arabic words":         func(p *domain.Profile) { p.Surname = strings.Repeat("عبد الله ", 7) },
 		"128-character email":  func(p *domain.Profile) { p.Email = strings.Repeat("m", 116) + "@example.com" },
 		"128-char dotted mail": func(p *domain.Profile) { p.Email = strings.Repeat("first.last.", 10) + "x@example.co.uk0123456" },
 		"everything at once": func(p *domain.Profile) {
@@ -69,7 +83,13 @@ func TestRenderKeepsLongValuesInsideMargins(t *testing.T) {
 
 			got := allText(l)
 			for _, v := range []string{p.Name, p.Surname, p.Email, "Generated:"} {
-				if !strings.Contains(got, strings.ReplaceAll(v, " ", "")) {
+				v = strings.ReplaceAll(v, " ", "")
+				if unicode.In([]rune(v)[0], unicode.Arabic) {
+					// -bbox gives the words as drawn: left to right, in
+					// presentation forms.
+					got, v = norm.NFKC.String(got), reverse(v)
+				}
+				if !strings.Contains(got, v) {
 					t.Errorf("text %q missing from extracted words %q", v, got)
 				}
 			}

@@ -3,6 +3,7 @@ package gopdfrender_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 // values are truncated, so any input stays far below this.
 const maxPDFBytes = 256 << 10
 
-// FuzzRender draws arbitrary Unicode (valid or not) in every field. Whatever
+// FuzzRender draws arbitrary Unicode (valid or not) in every field, with
+// the fallback fonts loaded (newRenderer). Whatever
 // arrives: no panic, no error, one PDF document of bounded size. (Text
 // extraction is checked in text_test.go; it is too slow to run per input.)
 func FuzzRender(f *testing.F) {
@@ -24,6 +26,8 @@ func FuzzRender(f *testing.F) {
 	f.Add("李小龙", "😀🎉", "\x00\x1b[31m", "\xff\xfe", int64(253402300799))
 	f.Add("\u202eevil\u202c", "a\u0301\u0301\u0301", "\t\r\n", "(\\) <</Type/Catalog>>", int64(1))
 	f.Add(string(bytes.Repeat([]byte("W"), 5000)), "", "", "", int64(-62135596800))
+	f.Add("محمد لا (علي)", "Dana דנה 12", "花子@例え.jp", "김민준 ★ ễ", int64(0))
+	f.Add(strings.Repeat("王", 300), strings.Repeat("ل‍ا", 100), "َ́", "ि्र", int64(7))
 	r, _ := newRenderer(f)
 
 	f.Fuzz(func(t *testing.T, name, surname, email, id string, dob int64) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"prana/pdf/internal/adapters/gopdfrender"
+	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
 )
 
@@ -30,11 +31,28 @@ func sampleProfile() domain.Profile {
 	}
 }
 
-// newRenderer returns a renderer whose log goes to the returned buffer.
+// newRenderer returns a renderer with the fallback fonts in the default
+// font directories (as the services run), whose log goes to the returned
+// buffer.
 func newRenderer(t testing.TB) (*gopdfrender.Renderer, *logtest.Buffer) {
 	t.Helper()
+	return newRendererWith(t, gopdfrender.Options{FontDirs: fontDirs()})
+}
+
+// fontDirs is where the services look for the fallback fonts by default.
+func fontDirs() []string { return config.DefaultFontDirs }
+
+// newGoFontsRenderer returns a renderer with the Go fonts only: a machine
+// without the fallback fonts.
+func newGoFontsRenderer(t testing.TB) (*gopdfrender.Renderer, *logtest.Buffer) {
+	t.Helper()
+	return newRendererWith(t, gopdfrender.Options{})
+}
+
+func newRendererWith(t testing.TB, opts gopdfrender.Options) (*gopdfrender.Renderer, *logtest.Buffer) {
+	t.Helper()
 	var logs logtest.Buffer
-	r, err := gopdfrender.New(slog.New(slog.NewTextHandler(&logs, nil)))
+	r, err := gopdfrender.New(slog.New(slog.NewTextHandler(&logs, nil)), opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

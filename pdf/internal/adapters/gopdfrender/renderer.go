@@ -1,7 +1,10 @@
 // Package gopdfrender renders a user's profile as a one-page A4 PDF with
 // gopdf. It embeds subsets of the Go fonts, so Latin, Cyrillic and Greek
-// names come out as real, extractable text, and it produces the same bytes
-// for the same input, so re-uploading a document is idempotent.
+// names come out as real, extractable text; for other scripts it draws each
+// run of text with a fallback font that has its glyphs (pdf/fonts.txt,
+// found in the font directories), in display order for right-to-left
+// scripts and with Arabic letters joined. It produces the same bytes for
+// the same input, so re-uploading a document is idempotent.
 package gopdfrender
 
 import (
@@ -34,21 +37,38 @@ const (
 // the fonts are parsed once and shared read-only, and each Render builds its
 // own gopdf document.
 type Renderer struct {
-	log   *slog.Logger
-	fonts *fonts
+	log      *slog.Logger
+	fonts    *fonts
+	replaced Counter
 }
 
-// New parses the embedded fonts and returns a Renderer that logs to log
-// (nil discards the log).
-func New(log *slog.Logger) (*Renderer, error) {
+// Counter counts characters drawn as '?'; a Prometheus counter is one.
+type Counter interface{ Add(float64) }
+
+// Options are the renderer's settings; the zero value draws with the Go
+// fonts only.
+type Options struct {
+	// FontDirs are searched, in order, for the fallback fonts listed in
+	// pdf/fonts.txt, by file name. A font found in none of them is not an
+	// error: New logs once which scripts it cannot draw, and their
+	// characters are drawn as '?'.
+	FontDirs []string
+	// Replaced, when set, counts the characters drawn as '?'.
+	Replaced Counter
+}
+
+// New parses the Go fonts, finds the fallback fonts (parsed later, when a
+// document first needs one) and returns a Renderer that logs to log (nil
+// discards the log).
+func New(log *slog.Logger, opts Options) (*Renderer, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	f, err := loadFonts()
+	f, err := loadFonts(opts.FontDirs, log)
 	if err != nil {
 		return nil, fmt.Errorf("gopdfrender: %w", err)
 	}
-	return &Renderer{log: log, fonts: f}, nil
+	return &Renderer{log: log, fonts: f, replaced: opts.Replaced}, nil
 }
 
 // Render returns p as a one-page PDF. generatedAt is printed on the page and
@@ -61,7 +81,7 @@ func (r *Renderer) Render(ctx context.Context, p domain.Profile, generatedAt tim
 	}
 	generatedAt = generatedAt.UTC()
 
-	body := &cleaner{font: r.fonts.regular}
+	body := &cleaner{}
 	fields := [...]struct{ label, value string }{
 		{"Name:", body.clean(p.Name)},
 		{"Surname:", body.clean(p.Surname)},
@@ -69,9 +89,14 @@ func (r *Renderer) Render(ctx context.Context, p domain.Profile, generatedAt tim
 		{"Date of Birth:", p.DateOfBirth.Format(domain.DateLayout)},
 	}
 	userID := body.clean(p.UserID)
-	r.logChanges(ctx, p.UserID, body)
+	ts := &typesetter{fonts: r.fonts}
+	for _, f := range fields {
+		ts.count(f.value)
+	}
+	ts.count(userID)
+	r.logChanges(ctx, p.UserID, body, ts.missing)
 
-	meta := &cleaner{}
+	meta := &cleaner{metadata: true}
 	pdf, err := r.newDocument(gopdf.PdfInfo{
 		Title:        "Profile_" + meta.clean(p.Surname),
 		Author:       docAuthor,
@@ -83,7 +108,7 @@ func (r *Renderer) Render(ctx context.Context, p domain.Profile, generatedAt tim
 		return nil, fmt.Errorf("gopdfrender: %w", err)
 	}
 
-	pg := newPage(pdf)
+	pg := newPage(pdf, ts)
 	pg.title("User Profile")
 	pg.space(bodySize)
 	for _, f := range fields {
@@ -104,7 +129,8 @@ func (r *Renderer) Render(ctx context.Context, p domain.Profile, generatedAt tim
 	return out.Bytes(), nil
 }
 
-// newDocument starts a fresh gopdf document with one A4 page and both fonts.
+// newDocument starts a fresh gopdf document with one A4 page and both Go
+// fonts; fallback fonts are added as the page first draws with them.
 func (r *Renderer) newDocument(info gopdf.PdfInfo) (*gopdf.GoPdf, error) {
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4, Unit: gopdf.UnitPT})
@@ -117,19 +143,25 @@ func (r *Renderer) newDocument(info gopdf.PdfInfo) (*gopdf.GoPdf, error) {
 	// per document for 0.8 KB more output. The embedded fonts stay
 	// compressed; gopdf gives no control over those.
 	pdf.SetNoCompression()
-	if err := r.fonts.addTo(pdf); err != nil {
-		return nil, err
+	for _, f := range []*face{r.fonts.regular, r.fonts.bold} {
+		if err := f.add(pdf, nil, nil); err != nil {
+			return nil, err
+		}
 	}
 	pdf.AddPage()
 	return pdf, nil
 }
 
-// logChanges reports what cleaning changed. It logs counts and the user id,
-// never the text itself: names are personal data.
-func (r *Renderer) logChanges(ctx context.Context, userID string, c *cleaner) {
-	if c.missing > 0 {
-		r.log.WarnContext(ctx, "profile has characters the font lacks; drawn as ?",
-			slog.String("user_id", userID), slog.Int("missing_glyphs", c.missing))
+// logChanges reports what cleaning and typesetting changed, and counts the
+// replaced characters. It logs counts and the user id, never the text
+// itself: names are personal data.
+func (r *Renderer) logChanges(ctx context.Context, userID string, c *cleaner, missing int) {
+	if missing > 0 {
+		r.log.WarnContext(ctx, "profile has characters no font has; drawn as ?",
+			slog.String("user_id", userID), slog.Int("missing_glyphs", missing))
+		if r.replaced != nil {
+			r.replaced.Add(float64(missing))
+		}
 	}
 	if c.truncated > 0 {
 		r.log.WarnContext(ctx, "profile values too long; truncated",

@@ -75,7 +75,7 @@ func benchHandler(b *testing.B, cacheBytes int64) (http.Handler, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := gopdfrender.New(log)
+	r, err := gopdfrender.New(log, gopdfrender.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
