@@ -17,7 +17,7 @@ import (
 
 // user is an account made through the auth API, with a fresh login token.
 type user struct {
-	ID, Name, Surname, Email, Password, Token string
+	ID, Name, Surname, Email, Password, Token, Refresh string
 }
 
 // signupAndLogin creates a user through the generated auth client and logs
@@ -52,8 +52,8 @@ func (s *stack) signupAndLogin(t *testing.T, name, surname string) user {
 	if li.StatusCode() != http.StatusOK || li.JSON200 == nil || li.JSON200.AccessToken == "" {
 		t.Fatalf("login: %s %s", li.Status(), li.Body)
 	}
-	u.Token = li.JSON200.AccessToken
-	s.secret(u.Token)
+	u.Token, u.Refresh = li.JSON200.AccessToken, li.JSON200.RefreshToken
+	s.secret(u.Token, u.Refresh)
 	return u
 }
 
