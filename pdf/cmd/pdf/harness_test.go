@@ -66,7 +66,6 @@ func testConfig(t *testing.T) config.Config {
 	cfg.AWSEndpointURL, cfg.AWSAccessKeyID, cfg.AWSSecretAccessKey, cfg.AWSRegion = endpoint, "test", "test", "us-east-1"
 	cfg.QueueName = "pdf-tasks-" + uuid.NewString()
 	cfg.BucketName = "user-pdfs-" + uuid.NewString()[:18]
-	cfg.StartupTimeout = 3 * time.Second
 	return cfg
 }
 

@@ -52,8 +52,7 @@ type Config struct {
 	MaxReceiveCount    int           `env:"SQS_MAX_RECEIVE_COUNT" envDefault:"5"`
 	// SQSWaitTime is the worker's long poll (1–20 s); shorter for tests,
 	// with emulators that requeue an expired message only on a new receive.
-	SQSWaitTime    time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
-	StartupTimeout time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
+	SQSWaitTime time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
 
 	HTTP httpserver.Timeouts
 }
