@@ -11,6 +11,9 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwt"
 )
 
+// DefaultLeeway is the clock skew tolerated on exp and nbf by both services.
+const DefaultLeeway = 30 * time.Second
+
 // Config says how tokens are checked.
 type Config struct {
 	// Algorithm is the only one accepted: "EdDSA" (default) or "HS256".
@@ -20,6 +23,10 @@ type Config struct {
 	// Keys verifies EdDSA tokens when the keys are at hand (the auth
 	// service's own); otherwise JWKSURL is fetched.
 	Keys jwk.Set
+	// KeysFunc, when set, is asked for the keys on every verification
+	// instead of Keys: the auth service's keys change as they rotate. It
+	// must return the same set for as long as the keys stay the same.
+	KeysFunc func() jwk.Set
 	// JWKSURL is where the auth service publishes its public keys.
 	JWKSURL string
 	// Issuer and Audience are checked when not empty.
@@ -59,7 +66,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		v.keyOpt = jwt.WithKey(jwa.HS256, cfg.Secret)
 	case "EdDSA", "":
 		v.cfg.Algorithm = "EdDSA"
-		if cfg.Keys == nil {
+		if cfg.Keys == nil && cfg.KeysFunc == nil {
 			if cfg.JWKSURL == "" {
 				return nil, errors.New("jwtverify: EdDSA needs keys or a JWKS URL")
 			}
@@ -81,6 +88,9 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (Claims, error) {
 		return Claims{}, err
 	}
 	keys := v.cfg.Keys
+	if v.cfg.KeysFunc != nil {
+		keys = v.cfg.KeysFunc()
+	}
 	if v.remote != nil {
 		var err error
 		if keys, err = v.remote.keys(ctx); err != nil {

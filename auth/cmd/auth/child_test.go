@@ -53,6 +53,7 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 // child is the auth binary running in a process of its own.
 type child struct {
 	base string
+	dsn  string // its database
 	cmd  *exec.Cmd
 }
 
@@ -64,12 +65,12 @@ func startChild(t *testing.T, env ...string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	dir, dsn := t.TempDir(), pgtest.NewDatabase(t)
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "DATA_DIR=" + filepath.Join(dir, "data"),
-		"DATABASE_URL=" + pgtest.NewDatabase(t), "AUTH_ADDR=127.0.0.1:0", "LOG_LEVEL=info",
+		"DATABASE_URL=" + dsn, "AUTH_ADDR=127.0.0.1:0", "LOG_LEVEL=info",
 	}, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -94,7 +95,7 @@ func startChild(t *testing.T, env ...string) *child {
 			}
 		}
 	}()
-	c := &child{cmd: cmd}
+	c := &child{cmd: cmd, dsn: dsn}
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan error, 1)

@@ -2,15 +2,19 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // TestThousandConcurrentWrongLogins: 1,000 logins with wrong passwords at
@@ -19,7 +23,8 @@ import (
 // one 401, 429 (the rate limiter) or 503 (the hashing queue is full),
 // with Retry-After on the last two and the request id in every problem;
 // and the service's peak memory grows by no more than the hashing gate
-// allows — not by 1,000 hashes' worth, as the seed's did. Not parallel:
+// allows — not by 1,000 hashes' worth, as the seed's did — nor its database
+// connections beyond its pool (the limits are counted there). Not parallel:
 // it wants the machine.
 func TestThousandConcurrentWrongLogins(t *testing.T) {
 	const (
@@ -66,8 +71,14 @@ func TestThousandConcurrentWrongLogins(t *testing.T) {
 			answers[i], errs[i] = sendRaw(fmt.Sprintf("127.0.0.%d", 2+i%addresses), host, req)
 		})
 	}
+	conns := watchConnections(t, c.dsn)
 	close(start)
 	wg.Wait()
+	most := conns()
+	t.Logf("database connections held by the service during the flood: at most %d (pool %d)", most, maxPoolConns)
+	if most > maxPoolConns {
+		t.Errorf("the service held %d database connections during the flood, more than its pool's %d", most, maxPoolConns)
+	}
 
 	counts := map[int]int{}
 	for i, a := range answers {
@@ -108,6 +119,39 @@ func TestThousandConcurrentWrongLogins(t *testing.T) {
 	if peak > 512*1024 {
 		t.Errorf("peak resident memory %d MiB, over 512 MiB", peak/1024)
 	}
+}
+
+// maxPoolConns is pgxpool's default size on this machine: max(4, CPUs).
+var maxPoolConns = max(4, runtime.NumCPU())
+
+// watchConnections samples how many connections other than its own are open
+// to the database at dsn, until the returned function is called; that
+// function reports the most seen.
+func watchConnections(t *testing.T, dsn string) func() int {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, most := make(chan struct{}), make(chan int)
+	go func() {
+		defer conn.Close(context.Background())
+		seen := 0
+		for {
+			var n int
+			if err := conn.QueryRow(context.Background(),
+				"SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").Scan(&n); err == nil {
+				seen = max(seen, n)
+			}
+			select {
+			case <-stop:
+				most <- seen
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return func() int { close(stop); return <-most }
 }
 
 // rawLogin is a complete login request, ready to send.

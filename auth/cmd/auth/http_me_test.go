@@ -7,6 +7,8 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,9 +17,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"prana/auth/authclient"
 	"prana/auth/internal/adapters/jwtissuer"
+	"prana/auth/internal/adapters/postgres"
+	"prana/auth/internal/app"
 	"prana/auth/internal/config"
 	"prana/auth/internal/domain"
 	"prana/shared/pgtest"
@@ -28,7 +33,8 @@ import (
 func signAs(t *testing.T, key ed25519.PrivateKey, ttl time.Duration, u authclient.User) string {
 	t.Helper()
 	is, err := jwtissuer.New(jwtissuer.Config{
-		Algorithm: "EdDSA", PrivateKey: key, Issuer: "prana-auth", Audience: "prana", TTL: ttl,
+		Algorithm: "EdDSA", Keys: fixedKey{app.NewSigningKey(key, app.OriginFile)},
+		Issuer: "prana-auth", Audience: "prana", TTL: ttl,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -42,14 +48,37 @@ func signAs(t *testing.T, key ed25519.PrivateKey, ttl time.Duration, u authclien
 	return tok
 }
 
-// serviceKey is the signing key the service generated in its data folder.
+// fixedKey is a key source of one key.
+type fixedKey struct{ k app.SigningKey }
+
+func (f fixedKey) Signer() (app.SigningKey, error) { return f.k, nil }
+func (f fixedKey) Published() []app.SigningKey     { return []app.SigningKey{f.k} }
+
+// serviceKey is the signing key the service keeps in its database.
 func serviceKey(t *testing.T, s *service) ed25519.PrivateKey {
 	t.Helper()
-	key, err := jwtissuer.LoadOrCreateKey(filepath.Join(s.cfg.DataDir, "auth", "jwt-ed25519.pem"), false)
-	if err != nil {
-		t.Fatalf("the service's key: %v", err)
+	for _, k := range storedKeys(t, s.cfg.DatabaseURL) {
+		if k.State(time.Now()) == app.KeyActive {
+			return k.Private
+		}
 	}
-	return key
+	t.Fatal("the service has no active key")
+	return nil
+}
+
+// storedKeys reads the signing keys from the database (unsealed ones only).
+func storedKeys(t *testing.T, dbURL string) []app.SigningKey {
+	t.Helper()
+	pool, err := pgxpool.New(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	keys, err := postgres.NewKeyStore(pool, nil).SigningKeys(t.Context())
+	if err != nil {
+		t.Fatalf("stored keys: %v", err)
+	}
+	return keys
 }
 
 func newKey(t *testing.T) ed25519.PrivateKey {
@@ -127,8 +156,9 @@ func TestMeForADeletedUser(t *testing.T) {
 	problemOf(t, http.StatusUnauthorized, resp.HTTPResponse, resp.Body)
 }
 
-// TestSigningKeyPersistsAcrossRestarts: a generated key is kept in the
-// data folder, so a restart publishes the same kid and old tokens verify.
+// TestSigningKeyPersistsAcrossRestarts: the generated key is kept in the
+// database, not on the replica's disk, so a restart (or another replica)
+// publishes the same kid and old tokens verify.
 func TestSigningKeyPersistsAcrossRestarts(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t, pgtest.NewDatabase(t))
@@ -141,9 +171,10 @@ func TestSigningKeyPersistsAcrossRestarts(t *testing.T) {
 		t.Fatalf("first run: %v", err)
 	}
 	keyFile := filepath.Join(cfg.DataDir, "auth", "jwt-ed25519.pem")
-	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("key file %s: %v, %v; want mode 0600", keyFile, fi, err)
+	if _, err := os.Stat(keyFile); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("key file %s: %v; want no key on the replica's disk", keyFile, err)
 	}
+	cfg.DataDir = t.TempDir() // another replica: its own, empty disk
 
 	second := startService(t, cfg)
 	if keys := jwks(t, second); len(keys) != 1 || keys[0].Kid != kid {

@@ -1,6 +1,7 @@
 // Command auth runs the auth service: `auth` serves HTTP, `auth migrate`
 // applies the database migrations and exits, `auth healthcheck` exits 0 when
-// the running service is ready (for images without a shell).
+// the running service is ready (for images without a shell), `auth keys
+// list` shows the signing keys and `auth keys rotate` starts a rotation.
 package main
 
 import (
@@ -32,8 +33,10 @@ func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return migrate(ctx, cfg, log)
 	case "healthcheck":
 		return healthprobe.Probe(ctx, cfg.Addr)
+	case "keys":
+		return keysCommand(ctx, cfg, log, os.Args[2:], os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (use serve, migrate or healthcheck)", cmd)
+		return fmt.Errorf("unknown command %q (use serve, migrate, keys or healthcheck)", cmd)
 	}
 }
 

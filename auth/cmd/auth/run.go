@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -18,7 +17,6 @@ import (
 	"prana/auth/internal/adapters/httpapi"
 	"prana/auth/internal/adapters/jwtissuer"
 	"prana/auth/internal/adapters/postgres"
-	"prana/auth/internal/adapters/ratelimit"
 	"prana/auth/internal/app"
 	"prana/auth/internal/config"
 	"prana/shared/health"
@@ -40,13 +38,13 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 			return err
 		}
 	}
-	issuer, err := newIssuer(cfg)
+	issuer, err := newIssuer(ctx, cfg, pool, log)
 	if err != nil {
 		return err
 	}
 	verifier, err := jwtverify.New(ctx, jwtverify.Config{
-		Algorithm: cfg.Algorithm, Secret: []byte(cfg.SecretKey), Keys: issuer.PublicKeys(),
-		Issuer: cfg.Issuer, Audience: cfg.Audience, Leeway: 30 * time.Second,
+		Algorithm: cfg.Algorithm, Secret: []byte(cfg.SecretKey), KeysFunc: issuer.PublicKeys,
+		Issuer: cfg.Issuer, Audience: cfg.Audience, Leeway: jwtverify.DefaultLeeway,
 	})
 	if err != nil {
 		return err
@@ -55,13 +53,13 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	gate := hashGate(cfg, reg)
 	store := postgres.NewStore(pool)
-	svc := app.New(store, argon2hash.New(hashParams(cfg), gate), issuer, app.Limiters{
-		PerIP:      ratelimit.New(cfg.LoginPerIPPerMinute, time.Minute),
-		PerIPEmail: ratelimit.New(cfg.LoginPerIPEmailPerMinute, time.Minute),
-		PerEmail:   ratelimit.New(cfg.LoginPerEmailPerMinute, time.Minute),
-	}, log)
+	svc := app.New(store, argon2hash.New(hashParams(cfg), gate), issuer,
+		postgres.NewLimiter(pool, cfg.RateLimitMaxWait), loginLimits(cfg), log)
+	go postgres.SweepRateLimits(ctx, pool, time.Minute, func(err error) {
+		log.Warn("rate limits: sweeping ended windows failed", "err", err)
+	})
 	h, err := httpapi.NewHandler(httpapi.Deps{
-		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys(),
+		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys, JWKSMaxAge: cfg.JWKSMaxAge,
 		Ready:    health.Checks{"postgres": store.Ping},
 		Registry: reg, Log: log,
 	})
@@ -91,30 +89,31 @@ func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-func newIssuer(cfg config.Config) (*jwtissuer.Issuer, error) {
+// newIssuer signs with SECRET_KEY (HS256) or with the key ring every
+// replica shares (EdDSA), which it keeps current in the background.
+func newIssuer(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*jwtissuer.Issuer, error) {
 	ic := jwtissuer.Config{
 		Algorithm: cfg.Algorithm, Secret: []byte(cfg.SecretKey),
 		Issuer: cfg.Issuer, Audience: cfg.Audience, TTL: cfg.TokenTTL(),
 	}
 	if cfg.Algorithm == "EdDSA" {
-		path, generate := cfg.PrivateKeyFile, false
-		if path == "" {
-			path, generate = filepath.Join(cfg.DataDir, "auth", "jwt-ed25519.pem"), true
-		}
-		key, err := jwtissuer.LoadOrCreateKey(path, generate)
+		ring, err := startKeyRing(ctx, cfg, pool, log)
 		if err != nil {
-			return nil, fmt.Errorf("JWT_PRIVATE_KEY_FILE: %w", err)
+			return nil, err
 		}
-		ic.PrivateKey = key
-		for _, p := range cfg.PreviousKeyFiles {
-			pub, err := jwtissuer.LoadPublicKey(p)
-			if err != nil {
-				return nil, fmt.Errorf("JWT_PREVIOUS_PUBLIC_KEY_FILES: %w", err)
-			}
-			ic.PreviousKeys = append(ic.PreviousKeys, pub)
-		}
+		go ring.Run(ctx, cfg.KeyRefreshInterval)
+		ic.Keys = ring
 	}
 	return jwtissuer.New(ic)
+}
+
+// loginLimits are the login limits per minute.
+func loginLimits(cfg config.Config) app.LoginLimits {
+	return app.LoginLimits{
+		PerIP:      app.Limit{Name: "login/ip", Max: cfg.LoginPerIPPerMinute, Per: time.Minute},
+		PerIPEmail: app.Limit{Name: "login/ip+email", Max: cfg.LoginPerIPEmailPerMinute, Per: time.Minute},
+		PerEmail:   app.Limit{Name: "login/email", Max: cfg.LoginPerEmailPerMinute, Per: time.Minute},
+	}
 }
 
 func hashParams(cfg config.Config) argon2hash.Params {

@@ -44,11 +44,29 @@ type TokenIssuer interface {
 	Issue(ctx context.Context, u domain.User) (token string, ttl time.Duration, err error)
 }
 
-// RateLimiter counts attempts per key within a window.
+// Limit is one rate limit: at most Max attempts per key in each window of
+// length Per. Max <= 0 means no limit.
+type Limit struct {
+	Name string // keeps the counts of different limits apart
+	Max  int
+	Per  time.Duration
+}
+
+// LimitHit is one attempt, counted against Limit under Key.
+type LimitHit struct {
+	Limit Limit
+	Key   string
+}
+
+// RateLimiter counts attempts for the whole service: every replica sees the
+// same counts.
 type RateLimiter interface {
-	// Allow records an attempt for key; when the limit is reached it returns
-	// false and how long until the next attempt would be allowed.
-	Allow(key string) (ok bool, retryAfter time.Duration)
+	// Take counts one attempt against each limit in turn and stops at the
+	// first one already exhausted, so the limits after it do not count a
+	// refused attempt. Refused, it returns false and how long until the
+	// next attempt would be allowed. It fails with ErrBusy or
+	// ErrUnavailable when it cannot count.
+	Take(ctx context.Context, hits ...LimitHit) (ok bool, retryAfter time.Duration, err error)
 }
 
 // ErrBusy means the service is saturated right now; the client should retry

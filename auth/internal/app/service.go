@@ -12,7 +12,7 @@ import (
 	"prana/auth/internal/domain"
 )
 
-// Limiters are the login rate limits; any may be nil (no limit).
+// LoginLimits are the login rate limits.
 //
 // An attacker controls the address but not the victim's: a limit keyed by
 // the email alone would let anyone lock a user out by failing logins in
@@ -20,10 +20,8 @@ import (
 // (address, email) pair; PerEmail is only a backstop against one account
 // guessed at from many addresses and should be set far above the pair
 // limit, since an attacker with enough addresses can trip it.
-type Limiters struct {
-	PerIP      RateLimiter
-	PerIPEmail RateLimiter
-	PerEmail   RateLimiter
+type LoginLimits struct {
+	PerIP, PerIPEmail, PerEmail Limit
 }
 
 // Service runs the auth use cases.
@@ -31,7 +29,8 @@ type Service struct {
 	users     UserRepository
 	hasher    PasswordHasher
 	tokens    TokenIssuer
-	limits    Limiters
+	limiter   RateLimiter
+	limits    LoginLimits
 	log       *slog.Logger
 	now       func() time.Time
 	decoyOnce sync.Once
@@ -39,8 +38,8 @@ type Service struct {
 }
 
 // New returns a Service using the given ports.
-func New(users UserRepository, hasher PasswordHasher, tokens TokenIssuer, limits Limiters, log *slog.Logger) *Service {
-	return &Service{users: users, hasher: hasher, tokens: tokens, limits: limits, log: log, now: time.Now}
+func New(users UserRepository, hasher PasswordHasher, tokens TokenIssuer, limiter RateLimiter, limits LoginLimits, log *slog.Logger) *Service {
+	return &Service{users: users, hasher: hasher, tokens: tokens, limiter: limiter, limits: limits, log: log, now: time.Now}
 }
 
 // Signup validates the request, hashes the password and stores the user.
@@ -81,7 +80,7 @@ func (s *Service) Login(ctx context.Context, in domain.LoginInput, clientIP stri
 		return Token{}, err
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if err := s.checkLimits(clientIP, email); err != nil {
+	if err := s.checkLimits(ctx, clientIP, email); err != nil {
 		return Token{}, err
 	}
 	cred, err := s.authenticate(ctx, email, in.Password)
@@ -95,19 +94,20 @@ func (s *Service) Login(ctx context.Context, in domain.LoginInput, clientIP stri
 	return Token{Value: tok, TTL: ttl}, nil
 }
 
-// checkLimits stops at the first limit reached, so an attempt refused for
+// checkLimits counts the attempt against the login limits, in this order:
+// the limiter stops at the first limit reached, so an attempt refused for
 // its address or pair does not count against the email's backstop.
-func (s *Service) checkLimits(clientIP, email string) error {
-	for _, c := range []struct {
-		l   RateLimiter
-		key string
-	}{{s.limits.PerIP, clientIP}, {s.limits.PerIPEmail, clientIP + " " + email}, {s.limits.PerEmail, email}} {
-		if c.l == nil {
-			continue
-		}
-		if ok, wait := c.l.Allow(c.key); !ok {
-			return &RateLimitedError{RetryAfter: wait}
-		}
+func (s *Service) checkLimits(ctx context.Context, clientIP, email string) error {
+	ok, wait, err := s.limiter.Take(ctx,
+		LimitHit{s.limits.PerIP, clientIP},
+		LimitHit{s.limits.PerIPEmail, clientIP + " " + email},
+		LimitHit{s.limits.PerEmail, email},
+	)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if !ok {
+		return &RateLimitedError{RetryAfter: wait}
 	}
 	return nil
 }

@@ -102,18 +102,8 @@ func (fakeTokens) Issue(_ context.Context, u domain.User) (string, time.Duration
 	return "token-for-" + u.ID, time.Hour, nil
 }
 
-type countLimiter struct{ left int }
-
-func (c *countLimiter) Allow(string) (bool, time.Duration) {
-	if c.left == 0 {
-		return false, 42 * time.Second
-	}
-	c.left--
-	return true, 0
-}
-
-func newService(h *fakeHasher, users *memUsers, limits Limiters) *Service {
-	return New(users, h, fakeTokens{}, limits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+func newService(h *fakeHasher, users *memUsers, limits LoginLimits) *Service {
+	return New(users, h, fakeTokens{}, &memLimiter{}, limits, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 var signup = domain.SignupInput{Name: " Іван ", Surname: "Петренко", Email: "Ivan@Example.com", DateOfBirth: "1990-02-28", Password: "correct horse"}
@@ -121,7 +111,7 @@ var signup = domain.SignupInput{Name: " Іван ", Surname: "Петренко",
 func TestSignupStoresHashNotPassword(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v2"}
-	svc := newService(h, users, Limiters{})
+	svc := newService(h, users, LoginLimits{})
 	u, err := svc.Signup(context.Background(), signup)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +130,7 @@ func TestSignupStoresHashNotPassword(t *testing.T) {
 func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v2"}
-	svc := newService(h, users, Limiters{})
+	svc := newService(h, users, LoginLimits{})
 	_, _ = svc.Signup(context.Background(), signup)
 	_, errUnknown := svc.Login(context.Background(), domain.LoginInput{Email: "nobody@example.com", Password: "correct horse"}, "ip")
 	_, errWrong := svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "wrong horse"}, "ip")
@@ -155,7 +145,7 @@ func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v1"}
-	svc := newService(h, users, Limiters{})
+	svc := newService(h, users, LoginLimits{})
 	u, _ := svc.Signup(context.Background(), signup)
 	h.version = "v2" // parameters changed since the user signed up
 	tok, err := svc.Login(context.Background(), domain.LoginInput{Email: "IVAN@example.COM", Password: "correct horse"}, "ip")
@@ -173,7 +163,7 @@ func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 
 func TestLoginRateLimits(t *testing.T) {
 	t.Parallel()
-	svc := newService(&fakeHasher{version: "v"}, newMemUsers(), Limiters{PerIP: &countLimiter{left: 1}})
+	svc := newService(&fakeHasher{version: "v"}, newMemUsers(), LoginLimits{PerIP: Limit{"ip", 1, 42 * time.Second}})
 	in := domain.LoginInput{Email: "a@example.com", Password: "whatever1"}
 	if _, err := svc.Login(context.Background(), in, "1.2.3.4"); !errors.Is(err, domain.ErrInvalidCredentials) {
 		t.Fatalf("first attempt: %v", err)
@@ -187,7 +177,7 @@ func TestLoginRateLimits(t *testing.T) {
 
 func TestBusyHasherSurfaces(t *testing.T) {
 	t.Parallel()
-	svc := newService(&fakeHasher{err: ErrBusy}, newMemUsers(), Limiters{})
+	svc := newService(&fakeHasher{err: ErrBusy}, newMemUsers(), LoginLimits{})
 	if _, err := svc.Signup(context.Background(), signup); !errors.Is(err, ErrBusy) {
 		t.Fatalf("signup: %v, want ErrBusy", err)
 	}
@@ -196,21 +186,27 @@ func TestBusyHasherSurfaces(t *testing.T) {
 	}
 }
 
-// keyLimiter allows `limit` attempts per key and remembers the keys seen.
-type keyLimiter struct {
-	limit int
-	seen  map[string]int
+// memLimiter is an in-memory RateLimiter: fixed windows that never end
+// (tests run within one), and the keys it has counted.
+type memLimiter struct {
+	seen map[string]int // limit name + " " + key → attempts counted
 }
 
-func (k *keyLimiter) Allow(key string) (bool, time.Duration) {
-	if k.seen == nil {
-		k.seen = map[string]int{}
+func (m *memLimiter) Take(_ context.Context, hits ...LimitHit) (bool, time.Duration, error) {
+	if m.seen == nil {
+		m.seen = map[string]int{}
 	}
-	if k.seen[key] >= k.limit {
-		return false, time.Minute
+	for _, h := range hits {
+		if h.Limit.Max <= 0 {
+			continue
+		}
+		k := h.Limit.Name + " " + h.Key
+		if m.seen[k] >= h.Limit.Max {
+			return false, h.Limit.Per, nil
+		}
+		m.seen[k]++
 	}
-	k.seen[key]++
-	return true, 0
+	return true, 0, nil
 }
 
 // TestAttackerCannotLockOutAVictim: failures from the attacker's addresses
@@ -220,8 +216,9 @@ func (k *keyLimiter) Allow(key string) (bool, time.Duration) {
 func TestAttackerCannotLockOutAVictim(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v"}
-	pair, email := &keyLimiter{limit: 3}, &keyLimiter{limit: 1000}
-	svc := newService(h, users, Limiters{PerIPEmail: pair, PerEmail: email})
+	limiter := &memLimiter{}
+	svc := New(users, h, fakeTokens{}, limiter, LoginLimits{PerIPEmail: Limit{"pair", 3, time.Minute}, PerEmail: Limit{"email", 1000, time.Minute}},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if _, err := svc.Signup(context.Background(), signup); err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +232,7 @@ func TestAttackerCannotLockOutAVictim(t *testing.T) {
 			}
 		}
 	}
-	if n := email.seen["ivan@example.com"]; n != 9 {
+	if n := limiter.seen["email ivan@example.com"]; n != 9 {
 		t.Errorf("backstop counted %d attempts, want the 9 let through", n)
 	}
 	right := domain.LoginInput{Email: "Ivan@Example.com", Password: "correct horse"}

@@ -37,6 +37,14 @@ type Config struct {
 	Issuer             string   `env:"JWT_ISSUER"`
 	Audience           string   `env:"JWT_AUDIENCE"`
 
+	// The shared EdDSA keys (see README, "Running more than one of each").
+	KeyRotation        time.Duration `env:"JWT_KEY_ROTATION" envDefault:"720h"` // 0: off
+	JWKSMaxAge         time.Duration `env:"JWKS_MAX_AGE" envDefault:"5m"`
+	KeyRefreshInterval time.Duration `env:"JWT_KEY_REFRESH_INTERVAL" envDefault:"30s"`
+	KeyClockSkew       time.Duration `env:"JWT_KEY_CLOCK_SKEW" envDefault:"30s"`
+	KeySealKey         string        `env:"JWT_KEY_SEAL_KEY"`
+	KeySealKeyFile     string        `env:"JWT_KEY_SEAL_KEY_FILE"`
+
 	Argon2MemoryKiB   uint32        `env:"ARGON2_MEMORY_KIB" envDefault:"19456"`
 	Argon2Iterations  uint32        `env:"ARGON2_ITERATIONS" envDefault:"2"`
 	Argon2Parallelism uint8         `env:"ARGON2_PARALLELISM" envDefault:"1"`
@@ -49,6 +57,9 @@ type Config struct {
 	LoginPerIPPerMinute      int `env:"LOGIN_RATE_PER_IP" envDefault:"30"`
 	LoginPerIPEmailPerMinute int `env:"LOGIN_RATE_PER_IP_EMAIL" envDefault:"10"`
 	LoginPerEmailPerMinute   int `env:"LOGIN_RATE_PER_EMAIL" envDefault:"300"`
+	// How long a limit check may wait for the database before the attempt
+	// is answered 503 (a full connection pool must not hang logins).
+	RateLimitMaxWait time.Duration `env:"RATE_LIMIT_MAX_WAIT" envDefault:"1s"`
 
 	HTTP httpserver.Timeouts
 }
@@ -100,6 +111,10 @@ func (c Config) Validate() error {
 	if c.LoginPerIPPerMinute < 0 || c.LoginPerIPEmailPerMinute < 0 || c.LoginPerEmailPerMinute < 0 {
 		errs = append(errs, errors.New("LOGIN_RATE_*: must not be negative (0 = unlimited)"))
 	}
+	errs = append(errs, c.validateKeys()...)
+	if c.RateLimitMaxWait <= 0 {
+		errs = append(errs, errors.New("RATE_LIMIT_MAX_WAIT: must be positive"))
+	}
 	if err := c.HTTP.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -107,6 +122,34 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("HASH_CONCURRENCY and HASH_QUEUE: must not be negative"))
 	}
 	return errors.Join(errs...)
+}
+
+func (c Config) validateKeys() []error {
+	var errs []error
+	if c.JWKSMaxAge < 0 || c.KeyRefreshInterval <= 0 || c.KeyClockSkew < 0 {
+		errs = append(errs, errors.New("JWKS_MAX_AGE, JWT_KEY_REFRESH_INTERVAL and JWT_KEY_CLOCK_SKEW: must not be negative (the interval must be positive)"))
+	}
+	if c.KeyRotation < 0 || (c.KeyRotation > 0 && c.KeyRotation <= c.KeyPublishLead()) {
+		errs = append(errs, fmt.Errorf("JWT_KEY_ROTATION: must be 0 (off) or longer than JWKS_MAX_AGE + JWT_KEY_REFRESH_INTERVAL + JWT_KEY_CLOCK_SKEW (%s)", c.KeyPublishLead()))
+	}
+	if c.KeySealKey != "" && c.KeySealKeyFile != "" {
+		errs = append(errs, errors.New("JWT_KEY_SEAL_KEY and JWT_KEY_SEAL_KEY_FILE: set one, not both"))
+	}
+	return errs
+}
+
+// KeyPublishLead is how long a new key is published before it signs: long
+// enough for every replica to load it and every verifier's cached JWKS to
+// expire, allowing for clock skew.
+func (c Config) KeyPublishLead() time.Duration {
+	return c.JWKSMaxAge + c.KeyRefreshInterval + c.KeyClockSkew
+}
+
+// KeyRetention is how long a key stays published after it stops signing:
+// until the last token it signed has expired, allowing for the verifiers'
+// leeway and clock skew.
+func (c Config) KeyRetention() time.Duration {
+	return c.TokenTTL() + jwtverify.DefaultLeeway + c.KeyClockSkew
 }
 
 // PostgresURL is DATABASE_URL, or one built from the POSTGRES_* settings.

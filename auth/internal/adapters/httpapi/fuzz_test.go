@@ -87,9 +87,9 @@ var fuzzOnce = sync.OnceValues(func() (*fuzzHandler, error) {
 	openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
 	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := app.New(newMemUsers(), fakeHasher{}, fakeTokens{}, app.Limiters{}, log)
+	svc := app.New(newMemUsers(), fakeHasher{}, fakeTokens{}, noLimits{}, app.LoginLimits{}, log)
 	h, err := httpapi.NewHandler(httpapi.Deps{
-		Service: svc, Verifier: rejectAll{}, Keys: jwk.NewSet(),
+		Service: svc, Verifier: rejectAll{}, Keys: jwk.NewSet,
 		Registry: prometheus.NewRegistry(), Log: log,
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,7 +25,10 @@ const MaxBody = 64 << 10
 type Deps struct {
 	Service  *app.Service
 	Verifier bearer.Verifier
-	Keys     jwk.Set
+	// Keys is the JWKS to publish, asked for on each request (keys rotate).
+	Keys func() jwk.Set
+	// JWKSMaxAge is how long verifiers may cache the JWKS.
+	JWKSMaxAge time.Duration
 	// Ready names the dependency checks behind /readyz.
 	Ready    health.Checks
 	Registry *prometheus.Registry
@@ -39,7 +43,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	}
 	r := httpmw.NewRouter(d.Log, d.Registry, withClientIP)
 
-	srv := &Server{svc: d.Service, keys: d.Keys, ready: d.Ready}
+	srv := &Server{svc: d.Service, keys: d.Keys, jwksCache: jwksCacheControl(d.JWKSMaxAge), ready: d.Ready}
 	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
 		ResponseErrorHandlerFunc: responseError(d.Log),

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v2/jwk"
@@ -22,9 +23,10 @@ import (
 
 // Server implements StrictServerInterface.
 type Server struct {
-	svc   *app.Service
-	keys  jwk.Set
-	ready health.Checks
+	svc       *app.Service
+	keys      func() jwk.Set
+	jwksCache string // the JWKS's Cache-Control
+	ready     health.Checks
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -69,7 +71,7 @@ func (s *Server) GetMe(ctx context.Context, _ GetMeRequestObject) (GetMeResponse
 
 // GetJWKS publishes the public verification keys.
 func (s *Server) GetJWKS(_ context.Context, _ GetJWKSRequestObject) (GetJWKSResponseObject, error) {
-	raw, err := json.Marshal(s.keys)
+	raw, err := json.Marshal(s.keys())
 	if err != nil {
 		return nil, fmt.Errorf("jwks: %w", err)
 	}
@@ -80,10 +82,13 @@ func (s *Server) GetJWKS(_ context.Context, _ GetJWKSRequestObject) (GetJWKSResp
 	if out.Keys == nil {
 		out.Keys = []JWKS_Keys_Item{}
 	}
-	// Verifiers may cache for five minutes; a rotation publishes the new
-	// key before signing with it, so that is safe.
-	cache := "public, max-age=300"
-	return GetJWKS200JSONResponse{Body: out, Headers: GetJWKS200ResponseHeaders{CacheControl: &cache}}, nil
+	return GetJWKS200JSONResponse{Body: out, Headers: GetJWKS200ResponseHeaders{CacheControl: &s.jwksCache}}, nil
+}
+
+// jwksCacheControl lets verifiers cache the JWKS for maxAge: a rotation
+// publishes a new key for longer than that before it signs with it.
+func jwksCacheControl(maxAge time.Duration) string {
+	return fmt.Sprintf("public, max-age=%d", int(maxAge.Seconds()))
 }
 
 // GetHealth answers as long as the process serves requests.

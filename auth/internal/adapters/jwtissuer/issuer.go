@@ -2,11 +2,12 @@ package jwtissuer
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwa"
@@ -17,50 +18,50 @@ import (
 	"prana/auth/internal/domain"
 )
 
+// KeySource is where EdDSA signing keys come from: the key ring every
+// replica shares.
+type KeySource interface {
+	// Signer is the key to sign with now.
+	Signer() (app.SigningKey, error)
+	// Published is the keys to publish now.
+	Published() []app.SigningKey
+}
+
 // Config says how tokens are signed.
 type Config struct {
-	Algorithm string // "EdDSA" or "HS256"
-	// PrivateKey signs EdDSA tokens; PreviousKeys are published in the JWKS
-	// so tokens signed before a rotation still verify.
-	PrivateKey   ed25519.PrivateKey
-	PreviousKeys []ed25519.PublicKey
-	Secret       []byte // HS256
-	Issuer       string // "iss"; omitted when empty
-	Audience     string // "aud"; omitted when empty
-	TTL          time.Duration
+	Algorithm string    // "EdDSA" or "HS256"
+	Keys      KeySource // EdDSA
+	Secret    []byte    // HS256
+	Issuer    string    // "iss"; omitted when empty
+	Audience  string    // "aud"; omitted when empty
+	TTL       time.Duration
 }
 
 // Issuer signs tokens and publishes the verification keys.
 type Issuer struct {
 	cfg     Config
-	signKey jwt.SignEncryptParseOption
-	public  jwk.Set
+	hmacKey jwt.SignEncryptParseOption // HS256
 	now     func() time.Time
+
+	// The JWK forms of the keys, rebuilt only when the keys change.
+	mu       sync.Mutex
+	private  map[string]jwt.SignEncryptParseOption
+	jwks     jwk.Set
+	jwksKids string
 }
 
-// New prepares the signing key and the public key set.
+// New prepares the issuer.
 func New(cfg Config) (*Issuer, error) {
-	is := &Issuer{cfg: cfg, public: jwk.NewSet(), now: time.Now}
+	is := &Issuer{cfg: cfg, now: time.Now, private: map[string]jwt.SignEncryptParseOption{}, jwks: jwk.NewSet()}
 	switch cfg.Algorithm {
 	case "HS256":
 		if len(cfg.Secret) == 0 {
 			return nil, errors.New("jwtissuer: HS256 needs a secret")
 		}
-		is.signKey = jwt.WithKey(jwa.HS256, cfg.Secret)
+		is.hmacKey = jwt.WithKey(jwa.HS256, cfg.Secret)
 	case "EdDSA":
-		priv, err := jwk.FromRaw(cfg.PrivateKey)
-		if err != nil {
-			return nil, fmt.Errorf("jwtissuer: %w", err)
-		}
-		pub, err := publicJWK(cfg.PrivateKey.Public().(ed25519.PublicKey))
-		if err != nil {
-			return nil, err
-		}
-		_ = priv.Set(jwk.KeyIDKey, pub.KeyID())
-		_ = priv.Set(jwk.AlgorithmKey, jwa.EdDSA)
-		is.signKey = jwt.WithKey(jwa.EdDSA, priv)
-		if err := is.publish(pub, cfg.PreviousKeys); err != nil {
-			return nil, err
+		if cfg.Keys == nil {
+			return nil, errors.New("jwtissuer: EdDSA needs a key source")
 		}
 	default:
 		return nil, fmt.Errorf("jwtissuer: unsupported algorithm %q", cfg.Algorithm)
@@ -68,28 +69,42 @@ func New(cfg Config) (*Issuer, error) {
 	return is, nil
 }
 
-func (is *Issuer) publish(current jwk.Key, previous []ed25519.PublicKey) error {
-	if err := is.public.AddKey(current); err != nil {
-		return fmt.Errorf("jwtissuer: %w", err)
-	}
-	for _, p := range previous {
-		k, err := publicJWK(p)
-		if err != nil {
-			return err
-		}
-		if err := is.public.AddKey(k); err != nil {
-			return fmt.Errorf("jwtissuer: %w", err)
-		}
-	}
-	return nil
-}
-
 // PublicKeys is the JWKS: public keys only (empty in HS256 mode, whose key
-// is a shared secret).
-func (is *Issuer) PublicKeys() jwk.Set { return is.public }
+// is a shared secret). The same set is returned for as long as the
+// published keys stay the same, so verifiers can cache by it.
+func (is *Issuer) PublicKeys() jwk.Set {
+	if is.cfg.Keys == nil {
+		return is.jwks
+	}
+	keys := is.cfg.Keys.Published()
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	kids := strings.Join(ids, " ")
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if kids == is.jwksKids {
+		return is.jwks
+	}
+	set := jwk.NewSet()
+	for _, k := range keys {
+		pub, err := publicJWK(k.Public)
+		if err != nil {
+			continue // cannot happen for a 32-byte key; the tests check it
+		}
+		_ = set.AddKey(pub)
+	}
+	is.jwks, is.jwksKids = set, kids
+	return set
+}
 
 // Issue signs an access token for u carrying the seed's profile claims.
 func (is *Issuer) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {
+	key, err := is.signingKey()
+	if err != nil {
+		return "", 0, err
+	}
 	now := is.now().Truncate(time.Second)
 	b := jwt.NewBuilder().
 		Subject(u.ID).
@@ -111,11 +126,39 @@ func (is *Issuer) Issue(_ context.Context, u domain.User) (string, time.Duration
 	if err != nil {
 		return "", 0, fmt.Errorf("build token: %w", err)
 	}
-	signed, err := jwt.Sign(tok, is.signKey)
+	signed, err := jwt.Sign(tok, key)
 	if err != nil {
 		return "", 0, fmt.Errorf("sign token: %w", err)
 	}
 	return string(signed), is.cfg.TTL, nil
+}
+
+// signingKey is the jwx form of the key that signs now.
+func (is *Issuer) signingKey() (jwt.SignEncryptParseOption, error) {
+	if is.hmacKey != nil {
+		return is.hmacKey, nil
+	}
+	k, err := is.cfg.Keys.Signer()
+	if err != nil {
+		return nil, fmt.Errorf("sign token: %w", err)
+	}
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if opt, ok := is.private[k.ID]; ok {
+		return opt, nil
+	}
+	priv, err := jwk.FromRaw(k.Private)
+	if err != nil {
+		return nil, fmt.Errorf("sign token: %w", err)
+	}
+	_ = priv.Set(jwk.KeyIDKey, k.ID)
+	_ = priv.Set(jwk.AlgorithmKey, jwa.EdDSA)
+	opt := jwt.WithKey(jwa.EdDSA, priv)
+	if len(is.private) > 16 { // keys rotate rarely; old ones are not needed
+		clear(is.private)
+	}
+	is.private[k.ID] = opt
+	return opt, nil
 }
 
 func newTokenID() string {

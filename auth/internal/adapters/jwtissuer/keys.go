@@ -6,7 +6,6 @@ package jwtissuer
 import (
 	"crypto"
 	"crypto/ed25519"
-	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -20,14 +19,11 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 )
 
-// LoadOrCreateKey reads an Ed25519 private key (PKCS#8 PEM) from path, or,
-// when the file does not exist and create is set, generates one and writes
-// it there (0600) so that tokens survive restarts.
-func LoadOrCreateKey(path string, create bool) (ed25519.PrivateKey, error) {
+// LoadKey reads an Ed25519 private key (PKCS#8 PEM): an operator's own
+// key (JWT_PRIVATE_KEY_FILE), or the key file an older release generated
+// under DATA_DIR, which is imported into the shared key table once.
+func LoadKey(path string) (ed25519.PrivateKey, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) && create {
-		return createKey(path)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("read signing key: %w", err)
 	}
@@ -46,32 +42,26 @@ func LoadOrCreateKey(path string, create bool) (ed25519.PrivateKey, error) {
 	return ek, nil
 }
 
-func createKey(path string) (ed25519.PrivateKey, error) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate signing key: %w", err)
+// LoadLegacyKey is LoadKey for a file that may not exist: nil, nil then.
+func LoadLegacyKey(path string) (ed25519.PrivateKey, error) {
+	k, err := LoadKey(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
+	return k, err
+}
+
+// WriteKey writes priv to path as PKCS#8 PEM (0600), for tests and for
+// operators who make their own key.
+func WriteKey(path string, priv ed25519.PrivateKey) error {
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return nil, fmt.Errorf("encode signing key: %w", err)
+		return fmt.Errorf("encode signing key: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("write signing key: %w", err)
+		return fmt.Errorf("write signing key: %w", err)
 	}
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	// O_EXCL: two instances starting at once must not overwrite each other.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return LoadOrCreateKey(path, false)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("write signing key: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.Write(pemBytes); err != nil {
-		return nil, fmt.Errorf("write signing key: %w", err)
-	}
-	return priv, nil
+	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 }
 
 // LoadPublicKey reads an Ed25519 public key (PKIX PEM), or the public half

@@ -1,15 +1,18 @@
 package postgres_test
 
 import (
+	"context"
 	"log/slog"
-	"prana/shared/logtest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"prana/auth/internal/adapters/postgres"
+	"prana/shared/logtest"
 )
 
 // seedSchema is the users table exactly as the seed's Alembic migration
@@ -155,4 +158,47 @@ func TestMigrateRefusesCaseVariantDuplicates(t *testing.T) {
 	if err := postgres.Migrate(t.Context(), pool, discardLog()); err != nil {
 		t.Fatalf("migrate after resolving the clash: %v", err)
 	}
+}
+
+// TestMigrateFiveAtOnce: five replicas starting together on an empty
+// database all succeed, and each migration is applied once. Several rounds,
+// each on a fresh database.
+func TestMigrateFiveAtOnce(t *testing.T) {
+	t.Parallel()
+	for round := range 3 {
+		pool := newPool(t)
+		var wg sync.WaitGroup
+		errs := make(chan error, 5)
+		for range 5 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- postgres.Migrate(context.Background(), pool, discardLog())
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		var applied, distinct int
+		if err := pool.QueryRow(t.Context(),
+			"SELECT count(*), count(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0").Scan(&applied, &distinct); err != nil {
+			t.Fatal(err)
+		}
+		if applied != distinct || applied != len(migrationFiles(t)) {
+			t.Fatalf("round %d: %d version rows for %d distinct versions and %d files; want one row per migration", round, applied, distinct, len(migrationFiles(t)))
+		}
+	}
+}
+
+func migrationFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../../../../sql/migrations/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migrations: %v (%d files)", err, len(files))
+	}
+	return files
 }

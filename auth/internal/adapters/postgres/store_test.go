@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // newPool opens a pool on a fresh, empty database; it is closed when the
 // test ends.
-func newPool(t *testing.T) *pgxpool.Pool {
+func newPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	pool, err := pgxpool.New(t.Context(), pgtest.NewDatabase(t))
 	if err != nil {
@@ -33,7 +33,7 @@ func newPool(t *testing.T) *pgxpool.Pool {
 }
 
 // newStore returns a Store on a fresh, migrated database.
-func newStore(t *testing.T) (*postgres.Store, *pgxpool.Pool) {
+func newStore(t testing.TB) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
 	pool := newPool(t)
 	if err := postgres.Migrate(t.Context(), pool, discardLog()); err != nil {

@@ -10,6 +10,25 @@ import (
 	"github.com/google/uuid"
 )
 
+type RateLimitWindow struct {
+	Key         []byte
+	WindowStart time.Time
+	ExpiresAt   time.Time
+	Hits        int32
+}
+
+type SigningKey struct {
+	Kid          string
+	PublicKey    []byte
+	PrivateKey   []byte
+	Sealed       bool
+	Origin       string
+	CreatedAt    time.Time
+	SignFrom     time.Time
+	SignUntil    *time.Time
+	PublishUntil *time.Time
+}
+
 type User struct {
 	ID          uuid.UUID
 	Name        string
