@@ -39,6 +39,9 @@ type cluster struct {
 	workers        []*proc
 	authLB, pdfLB  *balancer
 	startedToReady time.Duration
+	// gate holds every PDF upload of worker 0, so that when the test kills
+	// it, it surely holds jobs.
+	gate *uploadGate
 }
 
 // replica is one HTTP service process and its own address.
@@ -94,9 +97,13 @@ func startCluster(t *testing.T, nAuth, nPDF, nWorkers int) *cluster {
 		c.pdf = append(c.pdf, &replica{URL: u, proc: c.startNamed(t, "pdf", i, c.replicaDir(t, "pdf", i),
 			slices.Concat(awsEnv, []string{"PDF_ADDR=" + strings.TrimPrefix(u, "http://")}))})
 	}
+	c.gate = newUploadGate(t)
 	for i := range nWorkers {
-		c.workers = append(c.workers, c.startNamed(t, "pdf-worker", i, c.replicaDir(t, "pdf-worker", i),
-			slices.Concat(awsEnv, []string{"WORKER_CONCURRENCY=2"})))
+		env := slices.Concat(awsEnv, []string{"WORKER_CONCURRENCY=2"})
+		if i == 0 {
+			env = append(env, "AWS_ENDPOINT_URL="+c.gate.URL) // the later setting wins
+		}
+		c.workers = append(c.workers, c.startNamed(t, "pdf-worker", i, c.replicaDir(t, "pdf-worker", i), env))
 	}
 
 	// Waited for together: t.Fatal is for the test's goroutine only.

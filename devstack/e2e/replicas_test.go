@@ -169,12 +169,20 @@ func (c *cluster) checkRotation(t *testing.T, users []account) {
 // the dead replica and that every accepted job is done, its PDF in S3.
 func (c *cluster) checkKill(t *testing.T, users []account) {
 	tr := startTraffic(t, c, users, true)
-	time.Sleep(1500 * time.Millisecond)
+	// Worker 0's uploads are held at its S3 endpoint: once one is, the
+	// worker holds at least that job when it dies.
+	select {
+	case <-c.gate.started:
+	case <-time.After(15 * time.Second):
+		tr.halt()
+		t.Fatal("worker 0 took no job in 15 s")
+	}
+	time.Sleep(500 * time.Millisecond)
 	const victim = 2
 	tr.markDead(victim)
 	c.kill(t, c.auth[victim].proc)
 	c.kill(t, c.workers[0])
-	t.Logf("killed %s and %s", c.auth[victim].proc.name, c.workers[0].name)
+	t.Logf("killed %s and %s (holding %d uploads or more) under load", c.auth[victim].proc.name, c.workers[0].name, 1+len(c.gate.started))
 	time.Sleep(4 * time.Second)
 	tr.halt()
 	tr.report(t, "kill")
