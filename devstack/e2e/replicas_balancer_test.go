@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -39,11 +41,19 @@ type balancer struct {
 	mu        sync.Mutex
 	downUntil []time.Time
 	served    []int
-	failed    []int // 502s: accepted, then dropped
+	failed    []int    // 502s: accepted, then dropped
+	drops     []string // the first few of them, described
 }
 
-// backendKey carries, per request, the index of the replica it went to.
+// backendKey carries, per request, its *route.
 type backendKey struct{}
+
+// route is where one request went: the replica that answered or failed
+// last, and each refusal before it.
+type route struct {
+	last    int
+	refused []int
+}
 
 func newBalancer(t *testing.T, urls []string) *balancer {
 	t.Helper()
@@ -68,24 +78,27 @@ func newBalancer(t *testing.T, urls []string) *balancer {
 		Transport: roundTripFunc(b.roundTrip),
 		ErrorLog:  log.New(io.Discard, "", 0), // a killed replica's errors are expected
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			if i, ok := r.Context().Value(backendKey{}).(*int); ok && *i >= 0 {
-				w.Header().Set(backendHeader, strconv.Itoa(*i))
+			if rt, ok := r.Context().Value(backendKey{}).(*route); ok && rt.last >= 0 {
+				w.Header().Set(backendHeader, strconv.Itoa(rt.last))
 				b.mu.Lock()
-				b.failed[*i]++
+				b.failed[rt.last]++
+				if len(b.drops) < 5 {
+					b.drops = append(b.drops, fmt.Sprintf("%s replica %d (refused before: %v): %s %s (from %s): %v",
+						time.Now().Format("15:04:05.000"), rt.last, rt.refused, r.Method, r.URL.Path, r.UserAgent(), err))
+				}
 				b.mu.Unlock()
 			}
 			w.WriteHeader(http.StatusBadGateway)
 		},
 		ModifyResponse: func(resp *http.Response) error {
-			if i, ok := resp.Request.Context().Value(backendKey{}).(*int); ok {
-				resp.Header.Set(backendHeader, strconv.Itoa(*i))
+			if rt, ok := resp.Request.Context().Value(backendKey{}).(*route); ok {
+				resp.Header.Set(backendHeader, strconv.Itoa(rt.last))
 			}
 			return nil
 		},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		chosen := -1
-		proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), backendKey{}, &chosen)))
+		proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), backendKey{}, &route{last: -1})))
 	}))
 	t.Cleanup(func() { srv.Close(); b.transport.CloseIdleConnections() })
 	b.URL = srv.URL
@@ -107,13 +120,14 @@ func (b *balancer) roundTrip(r *http.Request) (*http.Response, error) {
 		}
 		r.Body.Close()
 	}
-	chosen, _ := r.Context().Value(backendKey{}).(*int)
+	rt, _ := r.Context().Value(backendKey{}).(*route)
+	if rt == nil {
+		rt = &route{}
+	}
 	var lastErr error
 	for range len(b.backends) {
 		i := b.pick()
-		if chosen != nil {
-			*chosen = i
-		}
+		rt.last = i
 		out := r.Clone(r.Context())
 		out.URL.Host = b.backends[i].Host
 		out.Host = b.backends[i].Host
@@ -134,6 +148,7 @@ func (b *balancer) roundTrip(r *http.Request) (*http.Response, error) {
 			return nil, err // accepted, then dropped: the client sees it
 		}
 		b.markDown(i)
+		rt.refused = append(rt.refused, i)
 	}
 	return nil, lastErr
 }
@@ -158,9 +173,20 @@ func (b *balancer) markDown(i int) {
 	b.downUntil[i] = time.Now().Add(2 * time.Second)
 }
 
-// stats are the answers each replica gave and the requests it dropped.
-func (b *balancer) stats() (served, failed []int) {
+// reset forgets the counts so far (the pdf replicas' JWKS fetches refused
+// while auth was starting, say).
+func (b *balancer) reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return append([]int(nil), b.served...), append([]int(nil), b.failed...)
+	clear(b.served)
+	clear(b.failed)
+	b.drops = nil
+}
+
+// stats are the answers each replica gave, the requests it dropped, and
+// the first few drops described.
+func (b *balancer) stats() (served, failed []int, drops []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.served), slices.Clone(b.failed), slices.Clone(b.drops)
 }

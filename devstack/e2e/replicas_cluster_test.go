@@ -127,6 +127,8 @@ func startCluster(t *testing.T, nAuth, nPDF, nWorkers int) *cluster {
 		}
 	}
 	c.startedToReady = time.Since(start)
+	c.authLB.reset()
+	c.pdfLB.reset()
 	return c
 }
 

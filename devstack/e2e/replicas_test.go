@@ -31,10 +31,10 @@ func TestReplicas(t *testing.T) {
 	t.Run("login limits hold across replicas", c.checkLoginLimits)
 	t.Run("rotation under load", func(t *testing.T) { c.checkRotation(t, users) })
 	t.Run("kill -9 of an auth replica and a worker under load", func(t *testing.T) { c.checkKill(t, users) })
-	served, failed := c.authLB.stats()
-	t.Logf("auth balancer: answers by replica %v, requests dropped %v", served, failed)
-	served, failed = c.pdfLB.stats()
-	t.Logf("pdf balancer: answers by replica %v, requests dropped %v", served, failed)
+	for name, lb := range map[string]*balancer{"auth": c.authLB, "pdf": c.pdfLB} {
+		served, failed, drops := lb.stats()
+		t.Logf("%s balancer: answers by replica %v, requests accepted then dropped %v %q", name, served, failed, drops)
+	}
 }
 
 // checkTokensEverywhere logs in on each auth replica in turn; each token
