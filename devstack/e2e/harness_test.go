@@ -115,13 +115,16 @@ func startStack(t *testing.T, opts stackOptions) *stack {
 	// A minimal environment: nothing from the developer's shell leaks in.
 	base := slices.Concat([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.dir, "LOG_LEVEL=debug"}, opts.env)
 
-	s.AuthURL = s.startHTTP(t, "auth", "AUTH_ADDR", slices.Concat(base, []string{
-		"DATABASE_URL=" + dsn, "DATA_DIR=" + filepath.Join(s.dir, "data"),
-	}))
-	awsEnv := slices.Concat(base, []string{
+	// auth sends erasures to the worker's queue: it needs the AWS settings too.
+	aws := []string{
 		"AWS_ENDPOINT_URL=" + kumoURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
-		"AWS_DEFAULT_REGION=us-east-1", "AUTH_JWKS_URL=" + s.AuthURL + "/.well-known/jwks.json",
-		"SQS_QUEUE_NAME=" + s.Queue, "S3_BUCKET_NAME=" + s.Bucket,
+		"AWS_DEFAULT_REGION=us-east-1", "SQS_QUEUE_NAME=" + s.Queue,
+	}
+	s.AuthURL = s.startHTTP(t, "auth", "AUTH_ADDR", slices.Concat(base, aws, []string{
+		"DATABASE_URL=" + dsn, "DATA_DIR=" + filepath.Join(s.dir, "data"), "ERASURE_RELAY_INTERVAL=200ms",
+	}))
+	awsEnv := slices.Concat(base, aws, []string{
+		"AUTH_JWKS_URL=" + s.AuthURL + "/.well-known/jwks.json", "S3_BUCKET_NAME=" + s.Bucket,
 	})
 	var w *proc
 	if opts.worker {

@@ -29,6 +29,7 @@ type Claims struct {
 	DateOfBirth time.Time // a calendar date, midnight UTC
 	ExpiresAt   time.Time
 	TokenID     string // "jti", empty in seed tokens
+	SessionID   string // "sid": the session (refresh token family); empty in seed tokens
 }
 
 // ErrInvalid is wrapped by every rejection, so callers need one check.
@@ -71,5 +72,12 @@ func profileFrom(tok jwt.Token) (Claims, error) {
 		return Claims{}, fmt.Errorf("%w: claim \"date_of_birth\" is not a YYYY-MM-DD date", ErrInvalid)
 	}
 	c.DateOfBirth = dob
+	if v, ok := tok.Get("sid"); ok {
+		sid, isString := v.(string)
+		if !isString || !uuidPattern.MatchString(sid) {
+			return Claims{}, fmt.Errorf("%w: claim \"sid\" is not a UUID", ErrInvalid)
+		}
+		c.SessionID = sid
+	}
 	return c, nil
 }

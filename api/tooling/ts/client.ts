@@ -10,6 +10,10 @@ type SignupBody = AuthOps["Signup"]["requestBody"]["content"]["application/json"
 type User = AuthOps["Signup"]["responses"][201]["content"]["application/json"];
 type LoginBody = AuthOps["Login"]["requestBody"]["content"]["application/json"];
 type Token = AuthOps["Login"]["responses"][200]["content"]["application/json"];
+type RefreshBody = AuthOps["Refresh"]["requestBody"]["content"]["application/json"];
+type Refreshed = AuthOps["Refresh"]["responses"][200]["content"]["application/json"];
+type PasswordBody = AuthOps["ChangePassword"]["requestBody"]["content"]["application/json"];
+type DeleteBody = AuthOps["DeleteMe"]["requestBody"]["content"]["application/json"];
 type Me = AuthOps["GetMe"]["responses"][200]["content"]["application/json"];
 type DownloadHeaders = NonNullable<PdfOps["DownloadPdf"]["parameters"]["header"]>;
 type Accepted = PdfOps["UploadPdfToS3"]["responses"][202]["content"]["application/json"];
@@ -24,7 +28,10 @@ const problemIsShared: Same<Problem, Pdf["schemas"]["Problem"]> = true;
 const signupInvalid: Same<AuthOps["Signup"]["responses"][422]["content"]["application/problem+json"], Problem> = true;
 const jobMissing: Same<PdfOps["GetJob"]["responses"][404]["content"]["application/problem+json"], Problem> = true;
 const pdfBusy: Same<PdfOps["DownloadPdf"]["responses"][503]["content"]["application/problem+json"], Problem> = true;
-export const checks = [problemIsShared, signupInvalid, jobMissing, pdfBusy];
+// A refresh answers the same pair a login does.
+const refreshIsLogin: Same<Refreshed, Token> = true;
+const refreshRefused: Same<AuthOps["Refresh"]["responses"][401]["content"]["application/problem+json"], Problem> = true;
+export const checks = [problemIsShared, signupInvalid, jobMissing, pdfBusy, refreshIsLogin, refreshRefused];
 
 /** ApiError carries the problem document a Prana service answered. */
 export class ApiError extends Error {
@@ -41,8 +48,15 @@ async function call<T>(url: string, init: RequestInit, ok: number): Promise<T> {
   return (await res.json()) as T;
 }
 
-function json(body: SignupBody | LoginBody): RequestInit {
-  return { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+function json(body: SignupBody | LoginBody | RefreshBody | PasswordBody | DeleteBody, method = "POST"): RequestInit {
+  return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+}
+
+async function noContent(url: string, init: RequestInit): Promise<void> {
+  const res = await fetch(url, init);
+  if (res.status !== 204) {
+    throw new ApiError((await res.json()) as Problem);
+  }
 }
 
 function bearer(token: Token): Record<string, string> {
@@ -55,6 +69,25 @@ export function signup(authURL: string, body: SignupBody): Promise<User> {
 
 export function login(authURL: string, body: LoginBody): Promise<Token> {
   return call<Token>(`${authURL}/api/auth/login`, json(body), 200);
+}
+
+/** refresh spends token.refresh_token for a new pair: keep the new one. */
+export function refresh(authURL: string, token: Token): Promise<Token> {
+  return call<Token>(`${authURL}/api/auth/refresh`, json({ refresh_token: token.refresh_token }), 200);
+}
+
+export function logout(authURL: string, token: Token): Promise<void> {
+  return noContent(`${authURL}/api/auth/logout`, json({ refresh_token: token.refresh_token }));
+}
+
+export function changePassword(authURL: string, token: Token, body: PasswordBody): Promise<void> {
+  const init = json(body);
+  return noContent(`${authURL}/api/auth/password`, { ...init, headers: { ...init.headers, ...bearer(token) } });
+}
+
+export function deleteAccount(authURL: string, token: Token, password: string): Promise<void> {
+  const init = json({ password }, "DELETE");
+  return noContent(`${authURL}/api/auth/me`, { ...init, headers: { ...init.headers, ...bearer(token) } });
 }
 
 export function me(authURL: string, token: Token): Promise<Me> {

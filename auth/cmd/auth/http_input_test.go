@@ -112,7 +112,7 @@ func TestRouterErrorsAreProblems(t *testing.T) {
 		{http.MethodGet, "/api/auth/nope", http.StatusNotFound},
 		{http.MethodGet, "/", http.StatusNotFound},
 		{http.MethodGet, "/api/auth/signup", http.StatusMethodNotAllowed},
-		{http.MethodDelete, "/api/auth/me", http.StatusMethodNotAllowed},
+		{http.MethodPatch, "/api/auth/me", http.StatusMethodNotAllowed},
 		{http.MethodPut, "/api/auth/login", http.StatusMethodNotAllowed},
 	}
 	for _, c := range cases {

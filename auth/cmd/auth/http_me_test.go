@@ -41,7 +41,7 @@ func signAs(t *testing.T, key ed25519.PrivateKey, ttl time.Duration, u authclien
 	}
 	tok, _, err := is.Issue(context.Background(), domain.User{
 		ID: u.Id.String(), Name: u.Name, Surname: u.Surname, Email: u.Email, DateOfBirth: u.DateOfBirth.Time,
-	})
+	}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

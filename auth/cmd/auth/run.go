@@ -17,8 +17,10 @@ import (
 	"prana/auth/internal/adapters/httpapi"
 	"prana/auth/internal/adapters/jwtissuer"
 	"prana/auth/internal/adapters/postgres"
+	"prana/auth/internal/adapters/sqserasure"
 	"prana/auth/internal/app"
 	"prana/auth/internal/config"
+	"prana/shared/awsconfig"
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
@@ -53,10 +55,21 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	gate := hashGate(cfg, reg)
 	store := postgres.NewStore(pool)
-	svc := app.New(store, argon2hash.New(hashParams(cfg), gate), issuer,
-		postgres.NewLimiter(pool, cfg.RateLimitMaxWait), loginLimits(cfg), log)
+	svc := app.New(app.Deps{
+		Users: store, Hasher: argon2hash.New(hashParams(cfg), gate), Tokens: issuer,
+		Limiter: postgres.NewLimiter(pool, cfg.RateLimitMaxWait), Sessions: store,
+		Limits: loginLimits(cfg), Policy: sessionPolicy(cfg), Log: log,
+	})
 	go postgres.SweepRateLimits(ctx, pool, time.Minute, func(err error) {
 		log.Warn("rate limits: sweeping ended windows failed", "err", err)
+	})
+	relay, err := erasureRelay(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
+	go relay.Run(ctx, cfg.ErasureRelayInterval)
+	go store.SweepSessions(ctx, time.Minute, sweepHorizon(cfg), func(err error) {
+		log.Warn("sessions: sweeping ended sessions failed", "err", err)
 	})
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys, JWKSMaxAge: cfg.JWKSMaxAge,
@@ -113,6 +126,36 @@ func loginLimits(cfg config.Config) app.LoginLimits {
 		PerIP:      app.Limit{Name: "login/ip", Max: cfg.LoginPerIPPerMinute, Per: time.Minute},
 		PerIPEmail: app.Limit{Name: "login/ip+email", Max: cfg.LoginPerIPEmailPerMinute, Per: time.Minute},
 		PerEmail:   app.Limit{Name: "login/email", Max: cfg.LoginPerEmailPerMinute, Per: time.Minute},
+	}
+}
+
+// erasureRelay sends the erasures deleted accounts leave in the outbox to
+// the pdf worker's queue. The SQS client connects lazily: auth starts and
+// serves while SQS is down, and the outbox keeps what it cannot send.
+func erasureRelay(ctx context.Context, cfg config.Config, store *postgres.Store, log *slog.Logger) (app.ErasureRelay, error) {
+	awsCfg, err := awsconfig.Load(ctx, cfg.AWS())
+	if err != nil {
+		return app.ErasureRelay{}, fmt.Errorf("AWS_*: %w", err)
+	}
+	pub := sqserasure.New(awsconfig.NewSQS(awsCfg, cfg.AWS()), cfg.QueueName)
+	return app.ErasureRelay{Outbox: store, Publisher: pub, Log: log}, nil
+}
+
+// sessionPolicy is how long sessions live, and when an erasure is repeated:
+// once the last access token issued before it has expired.
+func sessionPolicy(cfg config.Config) app.SessionPolicy {
+	return app.SessionPolicy{
+		TTL: cfg.RefreshTokenTTL, IdleTimeout: cfg.RefreshIdleTimeout, ReuseInterval: cfg.RefreshReuseInterval,
+		ErasureRepeat: cfg.TokenTTL() + jwtverify.DefaultLeeway + cfg.KeyClockSkew,
+	}
+}
+
+// sweepHorizon is what the session sweep deletes: families past their
+// lifetime or idle timeout, revoked ones after a day (kept that long for
+// the logs' sake), and sealed successors past the reuse interval.
+func sweepHorizon(cfg config.Config) postgres.SessionHorizon {
+	return postgres.SessionHorizon{
+		TTL: cfg.RefreshTokenTTL, Idle: cfg.RefreshIdleTimeout, Revoked: 24 * time.Hour, Reuse: cfg.RefreshReuseInterval,
 	}
 }
 

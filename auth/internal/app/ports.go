@@ -21,6 +21,8 @@ type UserRepository interface {
 	CredentialsByEmail(ctx context.Context, email string) (domain.Credentials, error)
 	// UserByID returns domain.ErrUserNotFound when nothing matches.
 	UserByID(ctx context.Context, id string) (domain.User, error)
+	// CredentialsByID returns domain.ErrUserNotFound when nothing matches.
+	CredentialsByID(ctx context.Context, id string) (domain.Credentials, error)
 	// ReplacePasswordHash swaps oldHash for newHash; it does nothing when the
 	// stored hash is no longer oldHash.
 	ReplacePasswordHash(ctx context.Context, id, oldHash, newHash string) error
@@ -39,9 +41,10 @@ type PasswordHasher interface {
 	Decoy() string
 }
 
-// TokenIssuer signs access tokens.
+// TokenIssuer signs access tokens. sessionID names the session (refresh
+// token family) the token belongs to.
 type TokenIssuer interface {
-	Issue(ctx context.Context, u domain.User) (token string, ttl time.Duration, err error)
+	Issue(ctx context.Context, u domain.User, sessionID string) (token string, ttl time.Duration, err error)
 }
 
 // Limit is one rate limit: at most Max attempts per key in each window of

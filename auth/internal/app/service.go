@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,16 +29,33 @@ type Service struct {
 	hasher    PasswordHasher
 	tokens    TokenIssuer
 	limiter   RateLimiter
+	sessions  SessionStore
 	limits    LoginLimits
+	policy    SessionPolicy
 	log       *slog.Logger
 	now       func() time.Time
 	decoyOnce sync.Once
 	decoyVal  string
 }
 
-// New returns a Service using the given ports.
-func New(users UserRepository, hasher PasswordHasher, tokens TokenIssuer, limiter RateLimiter, limits LoginLimits, log *slog.Logger) *Service {
-	return &Service{users: users, hasher: hasher, tokens: tokens, limiter: limiter, limits: limits, log: log, now: time.Now}
+// Deps are the ports and settings a Service runs on; none may be nil.
+type Deps struct {
+	Users    UserRepository
+	Hasher   PasswordHasher
+	Tokens   TokenIssuer
+	Limiter  RateLimiter
+	Sessions SessionStore
+	Limits   LoginLimits
+	Policy   SessionPolicy
+	Log      *slog.Logger
+}
+
+// New returns a Service on d.
+func New(d Deps) *Service {
+	return &Service{
+		users: d.Users, hasher: d.Hasher, tokens: d.Tokens, limiter: d.Limiter, sessions: d.Sessions,
+		limits: d.Limits, policy: d.Policy, log: d.Log, now: time.Now,
+	}
 }
 
 // Signup validates the request, hashes the password and stores the user.
@@ -67,10 +83,13 @@ func (s *Service) Signup(ctx context.Context, in domain.SignupInput) (domain.Use
 	return u, nil
 }
 
-// Token is the result of a successful login.
+// Token is the result of a successful login or refresh: an access token and
+// the session's next refresh token.
 type Token struct {
-	Value string
-	TTL   time.Duration
+	Value      string
+	TTL        time.Duration
+	Refresh    string
+	RefreshTTL time.Duration // until the session ends at the latest
 }
 
 // Login checks the credentials and issues an access token. clientIP keys the
@@ -79,7 +98,7 @@ func (s *Service) Login(ctx context.Context, in domain.LoginInput, clientIP stri
 	if err := domain.CheckLogin(in); err != nil {
 		return Token{}, err
 	}
-	email := strings.ToLower(strings.TrimSpace(in.Email))
+	email := domain.EmailKey(in.Email)
 	if err := s.checkLimits(ctx, clientIP, email); err != nil {
 		return Token{}, err
 	}
@@ -87,11 +106,11 @@ func (s *Service) Login(ctx context.Context, in domain.LoginInput, clientIP stri
 	if err != nil {
 		return Token{}, err
 	}
-	tok, ttl, err := s.tokens.Issue(ctx, cred.User)
+	tok, err := s.startSession(ctx, cred.User)
 	if err != nil {
-		return Token{}, fmt.Errorf("login: issue token: %w", err)
+		return Token{}, fmt.Errorf("login: %w", err)
 	}
-	return Token{Value: tok, TTL: ttl}, nil
+	return tok, nil
 }
 
 // checkLimits counts the attempt against the login limits, in this order:

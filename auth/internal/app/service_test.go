@@ -56,6 +56,16 @@ func (m *memUsers) UserByID(_ context.Context, id string) (domain.User, error) {
 	return c.User, nil
 }
 
+func (m *memUsers) CredentialsByID(_ context.Context, id string) (domain.Credentials, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.byID[id]
+	if !ok {
+		return domain.Credentials{}, domain.ErrUserNotFound
+	}
+	return c, nil
+}
+
 func (m *memUsers) ReplacePasswordHash(_ context.Context, id, oldHash, newHash string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -98,12 +108,19 @@ func (f *fakeHasher) Decoy() string { return f.version + ":\x00decoy" }
 
 type fakeTokens struct{}
 
-func (fakeTokens) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {
-	return "token-for-" + u.ID, time.Hour, nil
+func (fakeTokens) Issue(_ context.Context, u domain.User, sid string) (string, time.Duration, error) {
+	return "token-for-" + u.ID + "-in-" + sid, time.Hour, nil
 }
 
 func newService(h *fakeHasher, users *memUsers, limits LoginLimits) *Service {
-	return New(users, h, fakeTokens{}, &memLimiter{}, limits, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(testDeps(h, users, &memLimiter{}, limits))
+}
+
+func testDeps(h *fakeHasher, users *memUsers, limiter RateLimiter, limits LoginLimits) Deps {
+	return Deps{
+		Users: users, Hasher: h, Tokens: fakeTokens{}, Limiter: limiter, Sessions: newMemSessions(users),
+		Limits: limits, Policy: testSessionPolicy, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
 }
 
 var signup = domain.SignupInput{Name: " Іван ", Surname: "Петренко", Email: "Ivan@Example.com", DateOfBirth: "1990-02-28", Password: "correct horse"}
@@ -149,7 +166,7 @@ func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 	u, _ := svc.Signup(context.Background(), signup)
 	h.version = "v2" // parameters changed since the user signed up
 	tok, err := svc.Login(context.Background(), domain.LoginInput{Email: "IVAN@example.COM", Password: "correct horse"}, "ip")
-	if err != nil || tok.Value != "token-for-"+u.ID {
+	if err != nil || !strings.HasPrefix(tok.Value, "token-for-"+u.ID+"-in-") || tok.Refresh == "" {
 		t.Fatalf("login: %+v %v", tok, err)
 	}
 	if got := users.byID[u.ID].PasswordHash; got != "v2:correct horse" {
@@ -217,8 +234,7 @@ func TestAttackerCannotLockOutAVictim(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v"}
 	limiter := &memLimiter{}
-	svc := New(users, h, fakeTokens{}, limiter, LoginLimits{PerIPEmail: Limit{"pair", 3, time.Minute}, PerEmail: Limit{"email", 1000, time.Minute}},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc := New(testDeps(h, users, limiter, LoginLimits{PerIPEmail: Limit{"pair", 3, time.Minute}, PerEmail: Limit{"email", 1000, time.Minute}}))
 	if _, err := svc.Signup(context.Background(), signup); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"prana/shared/awsconfig"
 	"prana/shared/envconfig"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
@@ -36,6 +37,20 @@ type Config struct {
 	PreviousKeyFiles   []string `env:"JWT_PREVIOUS_PUBLIC_KEY_FILES" envSeparator:","`
 	Issuer             string   `env:"JWT_ISSUER"`
 	Audience           string   `env:"JWT_AUDIENCE"`
+
+	// Sessions: refresh token families, one per login.
+	RefreshTokenTTL      time.Duration `env:"REFRESH_TOKEN_TTL" envDefault:"720h"`
+	RefreshIdleTimeout   time.Duration `env:"REFRESH_IDLE_TIMEOUT" envDefault:"168h"`
+	RefreshReuseInterval time.Duration `env:"REFRESH_REUSE_INTERVAL" envDefault:"10s"`
+
+	// Erasure: a deleted user's files in S3 are erased by the pdf worker,
+	// which the auth service tells through the worker's queue.
+	AWSEndpointURL       string        `env:"AWS_ENDPOINT_URL"`
+	AWSAccessKeyID       string        `env:"AWS_ACCESS_KEY_ID"`
+	AWSSecretAccessKey   string        `env:"AWS_SECRET_ACCESS_KEY"`
+	AWSRegion            string        `env:"AWS_DEFAULT_REGION" envDefault:"us-east-1"`
+	QueueName            string        `env:"SQS_QUEUE_NAME" envDefault:"pdf-tasks"`
+	ErasureRelayInterval time.Duration `env:"ERASURE_RELAY_INTERVAL" envDefault:"5s"`
 
 	// The shared EdDSA keys (see README, "Running more than one of each").
 	KeyRotation        time.Duration `env:"JWT_KEY_ROTATION" envDefault:"720h"` // 0: off
@@ -112,6 +127,17 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("LOGIN_RATE_*: must not be negative (0 = unlimited)"))
 	}
 	errs = append(errs, c.validateKeys()...)
+	if c.QueueName == "" || c.ErasureRelayInterval <= 0 {
+		errs = append(errs, errors.New("SQS_QUEUE_NAME: must not be empty; ERASURE_RELAY_INTERVAL: must be positive"))
+	}
+	if c.AWSEndpointURL != "" {
+		if u, err := url.Parse(c.AWSEndpointURL); err != nil || u.Host == "" {
+			errs = append(errs, errors.New("AWS_ENDPOINT_URL: must be an absolute URL such as http://localhost:4566"))
+		}
+	}
+	if c.RefreshTokenTTL <= 0 || c.RefreshIdleTimeout <= 0 || c.RefreshReuseInterval < 0 {
+		errs = append(errs, errors.New("REFRESH_TOKEN_TTL and REFRESH_IDLE_TIMEOUT: must be positive; REFRESH_REUSE_INTERVAL: must not be negative"))
+	}
 	if c.RateLimitMaxWait <= 0 {
 		errs = append(errs, errors.New("RATE_LIMIT_MAX_WAIT: must be positive"))
 	}
@@ -150,6 +176,14 @@ func (c Config) KeyPublishLead() time.Duration {
 // leeway and clock skew.
 func (c Config) KeyRetention() time.Duration {
 	return c.TokenTTL() + jwtverify.DefaultLeeway + c.KeyClockSkew
+}
+
+// AWS is the settings the SQS client is built from.
+func (c Config) AWS() awsconfig.Settings {
+	return awsconfig.Settings{
+		EndpointURL: c.AWSEndpointURL, AccessKeyID: c.AWSAccessKeyID,
+		SecretAccessKey: c.AWSSecretAccessKey, Region: c.AWSRegion,
+	}
 }
 
 // PostgresURL is DATABASE_URL, or one built from the POSTGRES_* settings.

@@ -68,3 +68,35 @@ func CheckLogin(in LoginInput) error {
 	}
 	return errs.err()
 }
+
+// CheckPasswordChange checks a password change: the current password as a
+// login does, the new one as a signup does.
+func CheckPasswordChange(current, next string) error {
+	var errs fieldErrors
+	switch n := utf8.RuneCountInString(current); {
+	case n == 0:
+		errs.add("current_password", "is required")
+	case n > MaxPasswordLength:
+		errs.add("current_password", "must be at most %d characters", MaxPasswordLength)
+	}
+	checkPasswordField(&errs, "new_password", next)
+	return errs.err()
+}
+
+// CheckPasswordGiven checks a password that confirms an action (erasure).
+func CheckPasswordGiven(pw string) error {
+	var errs fieldErrors
+	switch n := utf8.RuneCountInString(pw); {
+	case n == 0:
+		errs.add("password", "is required")
+	case n > MaxPasswordLength:
+		errs.add("password", "must be at most %d characters", MaxPasswordLength)
+	}
+	return errs.err()
+}
+
+// EmailKey is the form of an email that logins and limits match on: trimmed
+// and lower-cased, so letter case never makes two identities.
+func EmailKey(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}

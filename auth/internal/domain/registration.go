@@ -86,14 +86,17 @@ func checkDateOfBirth(errs *fieldErrors, raw string, today time.Time) time.Time 
 	return d
 }
 
-func checkPassword(errs *fieldErrors, pw string) {
+func checkPassword(errs *fieldErrors, pw string) { checkPasswordField(errs, "password", pw) }
+
+// checkPasswordField applies the rules for a new password to field.
+func checkPasswordField(errs *fieldErrors, field, pw string) {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n == 0:
-		errs.add("password", "is required")
+		errs.add(field, "is required")
 	case n < MinPasswordLength:
-		errs.add("password", "must be at least %d characters", MinPasswordLength)
+		errs.add(field, "must be at least %d characters", MinPasswordLength)
 	case n > MaxPasswordLength:
-		errs.add("password", "must be at most %d characters", MaxPasswordLength)
+		errs.add(field, "must be at most %d characters", MaxPasswordLength)
 	}
 }

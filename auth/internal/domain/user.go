@@ -45,4 +45,10 @@ var (
 	// ErrInvalidCredentials: unknown email or wrong password; the two are
 	// deliberately indistinguishable.
 	ErrInvalidCredentials = errors.New("incorrect email or password")
+	// ErrWrongPassword: the password confirming an action is not the
+	// user's.
+	ErrWrongPassword = errors.New("wrong password")
+	// ErrInvalidRefreshToken covers every refresh token that cannot be used:
+	// unknown, malformed, expired, revoked, or spent and presented again.
+	ErrInvalidRefreshToken = errors.New("invalid refresh token")
 )

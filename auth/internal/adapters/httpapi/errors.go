@@ -48,12 +48,21 @@ func problemFor(err error) *problem.Problem {
 		return p
 	case errors.Is(err, domain.ErrEmailTaken):
 		return problem.New(http.StatusConflict, "email_taken", "Email must be unique: this address is already registered.")
+	case errors.Is(err, domain.ErrWrongPassword):
+		p := problem.New(http.StatusUnauthorized, "wrong_password", "The password is incorrect.")
+		p.Header = http.Header{"Www-Authenticate": {`Bearer realm="prana"`}}
+		return p
+	case errors.Is(err, domain.ErrInvalidRefreshToken):
+		p := problem.New(http.StatusUnauthorized, "invalid_refresh_token", "The refresh token is invalid, expired or revoked. Log in again.")
+		p.Header = http.Header{"Www-Authenticate": {`Bearer realm="prana", error="invalid_token"`}}
+		return p
 	case errors.Is(err, domain.ErrInvalidCredentials):
 		p := problem.New(http.StatusUnauthorized, "invalid_credentials", "Incorrect email or password")
 		p.Header = http.Header{"Www-Authenticate": {`Bearer realm="prana"`}}
 		return p
 	case errors.Is(err, domain.ErrUserNotFound):
-		// Only /me gets here: the token is valid but its user is gone.
+		// Only the /me routes and a password change get here: the token is
+		// valid but its user is gone.
 		p := problem.New(http.StatusUnauthorized, "user_gone", "The user this token was issued to no longer exists.")
 		p.Header = http.Header{"Www-Authenticate": {`Bearer realm="prana", error="invalid_token"`}}
 		return p

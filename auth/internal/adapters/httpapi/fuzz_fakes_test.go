@@ -60,6 +60,17 @@ func (m *memUsers) UserByID(_ context.Context, id string) (domain.User, error) {
 	return domain.User{}, domain.ErrUserNotFound
 }
 
+func (m *memUsers) CredentialsByID(_ context.Context, id string) (domain.Credentials, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.byEmail {
+		if c.User.ID == id {
+			return c, nil
+		}
+	}
+	return domain.Credentials{}, domain.ErrUserNotFound
+}
+
 func (m *memUsers) ReplacePasswordHash(_ context.Context, id, oldHash, newHash string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -89,7 +100,7 @@ func (fakeHasher) Decoy() string { return "fake$decoy" }
 
 type fakeTokens struct{}
 
-func (fakeTokens) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {
+func (fakeTokens) Issue(_ context.Context, u domain.User, _ string) (string, time.Duration, error) {
 	return "fake-token-for-" + u.ID, time.Hour, nil
 }
 
@@ -113,3 +124,15 @@ type noLimits struct{}
 func (noLimits) Take(context.Context, ...app.LimitHit) (bool, time.Duration, error) {
 	return true, 0, nil
 }
+
+// noSessions knows no refresh token: the fuzzed bodies only reach it with
+// made-up ones.
+type noSessions struct{}
+
+func (noSessions) StartSession(context.Context, string, string, []byte, time.Time) error { return nil }
+func (noSessions) UseRefreshToken(context.Context, []byte, func(app.RefreshRecord) (app.RefreshUse, error)) error {
+	return app.ErrRefreshUnknown
+}
+func (noSessions) EndSessionOf(context.Context, []byte, time.Time) error             { return nil }
+func (noSessions) EndOtherSessions(context.Context, string, string, time.Time) error { return nil }
+func (noSessions) EraseUser(context.Context, string, []time.Time) error              { return nil }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -87,7 +88,10 @@ var fuzzOnce = sync.OnceValues(func() (*fuzzHandler, error) {
 	openapi3.DefineStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail))
 	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := app.New(newMemUsers(), fakeHasher{}, fakeTokens{}, noLimits{}, app.LoginLimits{}, log)
+	svc := app.New(app.Deps{
+		Users: newMemUsers(), Hasher: fakeHasher{}, Tokens: fakeTokens{}, Limiter: noLimits{}, Sessions: noSessions{},
+		Policy: app.SessionPolicy{TTL: time.Hour, IdleTimeout: time.Hour}, Log: log,
+	})
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: rejectAll{}, Keys: jwk.NewSet,
 		Registry: prometheus.NewRegistry(), Log: log,
@@ -248,7 +252,7 @@ func checkSuccess(t *testing.T, login bool, body []byte) {
 	slices.Sort(keys)
 	want := []string{"created_at", "date_of_birth", "email", "id", "name", "surname"}
 	if login {
-		want = []string{"access_token", "expires_in", "token_type"}
+		want = []string{"access_token", "expires_in", "refresh_expires_in", "refresh_token", "token_type"}
 	}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("2xx answer has fields %v, want exactly %v", keys, want)

@@ -49,11 +49,64 @@ func (s *Server) Login(ctx context.Context, req LoginRequestObject) (LoginRespon
 	if err != nil {
 		return nil, err
 	}
-	return Login200JSONResponse{
-		AccessToken: tok.Value,
-		TokenType:   Bearer,
-		ExpiresIn:   int(tok.TTL.Seconds()),
-	}, nil
+	return Login200JSONResponse(tokenOut(tok)), nil
+}
+
+// Refresh spends a refresh token for a new pair.
+func (s *Server) Refresh(ctx context.Context, req RefreshRequestObject) (RefreshResponseObject, error) {
+	tok, err := s.svc.Refresh(ctx, req.Body.RefreshToken)
+	if err != nil {
+		return nil, err
+	}
+	return Refresh200JSONResponse(tokenOut(tok)), nil
+}
+
+// Logout ends the session of a refresh token.
+func (s *Server) Logout(ctx context.Context, req LogoutRequestObject) (LogoutResponseObject, error) {
+	if err := s.svc.Logout(ctx, req.Body.RefreshToken); err != nil {
+		return nil, err
+	}
+	return Logout204Response{}, nil
+}
+
+// ChangePassword changes the caller's password.
+func (s *Server) ChangePassword(ctx context.Context, req ChangePasswordRequestObject) (ChangePasswordResponseObject, error) {
+	c, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.svc.ChangePassword(ctx, c, req.Body.CurrentPassword, req.Body.NewPassword); err != nil {
+		return nil, err
+	}
+	return ChangePassword204Response{}, nil
+}
+
+// DeleteMe erases the caller's account.
+func (s *Server) DeleteMe(ctx context.Context, req DeleteMeRequestObject) (DeleteMeResponseObject, error) {
+	c, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.svc.DeleteAccount(ctx, c, req.Body.Password); err != nil {
+		return nil, err
+	}
+	return DeleteMe204Response{}, nil
+}
+
+// caller is who the verified bearer token names.
+func caller(ctx context.Context) (app.Caller, error) {
+	claims, ok := bearer.ClaimsFrom(ctx)
+	if !ok {
+		return app.Caller{}, fmt.Errorf("no claims in context")
+	}
+	return app.Caller{UserID: claims.UserID, SessionID: claims.SessionID, ClientIP: clientIP(ctx)}, nil
+}
+
+func tokenOut(t app.Token) Token {
+	return Token{
+		AccessToken: t.Value, TokenType: Bearer, ExpiresIn: int(t.TTL.Seconds()),
+		RefreshToken: t.Refresh, RefreshExpiresIn: int(t.RefreshTTL.Seconds()),
+	}
 }
 
 // GetMe returns the caller's profile, read fresh from the database.

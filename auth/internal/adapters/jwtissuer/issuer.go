@@ -99,8 +99,9 @@ func (is *Issuer) PublicKeys() jwk.Set {
 	return set
 }
 
-// Issue signs an access token for u carrying the seed's profile claims.
-func (is *Issuer) Issue(_ context.Context, u domain.User) (string, time.Duration, error) {
+// Issue signs an access token for u carrying the seed's profile claims, and
+// the session it belongs to ("sid") when there is one.
+func (is *Issuer) Issue(_ context.Context, u domain.User, sessionID string) (string, time.Duration, error) {
 	key, err := is.signingKey()
 	if err != nil {
 		return "", 0, err
@@ -116,6 +117,9 @@ func (is *Issuer) Issue(_ context.Context, u domain.User) (string, time.Duration
 		Claim("surname", u.Surname).
 		Claim("email", u.Email).
 		Claim("date_of_birth", u.DateOfBirth.Format(domain.DateLayout))
+	if sessionID != "" {
+		b = b.Claim("sid", sessionID)
+	}
 	if is.cfg.Issuer != "" {
 		b = b.Issuer(is.cfg.Issuer)
 	}

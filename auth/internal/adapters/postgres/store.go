@@ -83,6 +83,22 @@ func (s *Store) UserByID(ctx context.Context, id string) (domain.User, error) {
 	return credentialsFromRow(row).User, nil
 }
 
+// CredentialsByID finds a user and their password hash by id.
+func (s *Store) CredentialsByID(ctx context.Context, id string) (domain.Credentials, error) {
+	uid, err := uuid.Parse(id)
+	if err != nil {
+		return domain.Credentials{}, domain.ErrUserNotFound
+	}
+	row, err := s.q.UserByID(ctx, uid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Credentials{}, domain.ErrUserNotFound
+	}
+	if err != nil {
+		return domain.Credentials{}, wrap("credentials by id", err)
+	}
+	return credentialsFromRow(row), nil
+}
+
 // ReplacePasswordHash swaps the hash only if it is still oldHash.
 func (s *Store) ReplacePasswordHash(ctx context.Context, id, oldHash, newHash string) error {
 	uid, err := uuid.Parse(id)

@@ -10,11 +10,35 @@ import (
 	"github.com/google/uuid"
 )
 
+type ErasureOutbox struct {
+	ID        int64
+	UserID    uuid.UUID
+	DueAt     time.Time
+	Attempts  int32
+	CreatedAt time.Time
+}
+
 type RateLimitWindow struct {
 	Key         []byte
 	WindowStart time.Time
 	ExpiresAt   time.Time
 	Hits        int32
+}
+
+type RefreshFamily struct {
+	ID         uuid.UUID
+	UserID     uuid.UUID
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  *time.Time
+}
+
+type RefreshToken struct {
+	TokenHash       []byte
+	FamilyID        uuid.UUID
+	IssuedAt        time.Time
+	SpentAt         *time.Time
+	SuccessorSealed []byte
 }
 
 type SigningKey struct {
