@@ -78,10 +78,11 @@ func startCluster(t *testing.T, nAuth, nPDF, nWorkers int) *cluster {
 		pdfURLs[i] = "http://" + freeAddr(t)
 	}
 	c.authLB, c.pdfLB = newBalancer(t, authURLs), newBalancer(t, pdfURLs)
-	awsEnv := slices.Concat(base, []string{
-		"LOG_LEVEL=info",
-		"AWS_ENDPOINT_URL=" + kumoURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
-		"AWS_DEFAULT_REGION=us-east-1", "SQS_QUEUE_NAME=" + c.Queue, "S3_BUCKET_NAME=" + c.Bucket,
+	// auth sends account erasures to the worker's queue: it takes the AWS
+	// settings too.
+	aws := awsSettings(c.Queue)
+	awsEnv := slices.Concat(base, aws, []string{
+		"LOG_LEVEL=info", "S3_BUCKET_NAME=" + c.Bucket,
 		"AUTH_JWKS_URL=" + c.authLB.URL + "/.well-known/jwks.json", "AUTH_JWKS_REFETCH_INTERVAL=1s",
 	}, faultEnv)
 	c.pdfEnv = awsEnv
@@ -89,7 +90,7 @@ func startCluster(t *testing.T, nAuth, nPDF, nWorkers int) *cluster {
 	start := time.Now()
 	for i, u := range authURLs {
 		dir := c.replicaDir(t, "auth", i)
-		c.auth = append(c.auth, &replica{URL: u, proc: c.startNamed(t, "auth", i, dir, slices.Concat(base, replicaAuthEnv, []string{
+		c.auth = append(c.auth, &replica{URL: u, proc: c.startNamed(t, "auth", i, dir, slices.Concat(base, aws, replicaAuthEnv, []string{
 			"DATABASE_URL=" + dsn, "DATA_DIR=" + filepath.Join(dir, "data"), "AUTH_ADDR=" + strings.TrimPrefix(u, "http://"),
 		}))})
 	}
@@ -161,6 +162,14 @@ func poll(timeout time.Duration, what string, check func() (bool, error)) error 
 			return fmt.Errorf("timed out after %s waiting for %s", timeout, what)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// awsSettings point a process at the emulator, on queue.
+func awsSettings(queue string) []string {
+	return []string{
+		"AWS_ENDPOINT_URL=" + kumoURL, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
+		"AWS_DEFAULT_REGION=us-east-1", "SQS_QUEUE_NAME=" + queue,
 	}
 }
 

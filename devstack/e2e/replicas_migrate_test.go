@@ -41,7 +41,7 @@ func TestReplicasMigrateTogether(t *testing.T) {
 					c.dumpLogs(t)
 				}
 			})
-			base := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + c.dir}
+			base := slices.Concat([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + c.dir}, awsSettings("e2e-mig-"+randomHex(4)))
 			start := time.Now()
 			for i := range 5 {
 				u := "http://" + freeAddr(t)
