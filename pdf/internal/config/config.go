@@ -131,7 +131,7 @@ func (c Config) AWS() awsconfig.Settings {
 func (c Config) Tokens() jwtverify.Config {
 	return jwtverify.Config{
 		Algorithm: c.Algorithm, Secret: []byte(c.SecretKey), JWKSURL: c.AuthJWKSURL,
-		Issuer: c.Issuer, Audience: c.Audience, Leeway: 30 * time.Second,
+		Issuer: c.Issuer, Audience: c.Audience, Leeway: jwtverify.DefaultLeeway,
 		RefetchInterval: c.AuthJWKSRefetchInterval,
 	}
 }
