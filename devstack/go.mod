@@ -43,7 +43,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.12.0 // indirect
+	github.com/jackc/pgx/v5 v5.12.0
 	github.com/x448/float16 v0.8.4 // indirect
 	golang.org/x/crypto v0.59.0
 	golang.org/x/exp v0.0.0-20220921023135-46d9e7742f1e // indirect

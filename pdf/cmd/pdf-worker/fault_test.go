@@ -89,3 +89,51 @@ func TestWorkerDeadLettersAJobThatKeepsFailing(t *testing.T) {
 		t.Errorf("%d PUTs reached S3, want at least one per attempt", n)
 	}
 }
+
+// TestWorkerStartsDuringAnOutage starts the worker while S3 and SQS cannot
+// be reached. It must neither exit nor hammer the endpoint: it waits with
+// backoff, and once AWS answers it takes the jobs queued meanwhile (by an
+// API that could reach SQS) and stores each one.
+func TestWorkerStartsDuringAnOutage(t *testing.T) {
+	t.Parallel()
+	sw := awstest.NewSwitch(t)
+	sw.Down(t)
+	w := startWorker(t, func(c *config.Config) { c.AWSEndpointURL = sw.URL })
+	tasks := make([]domain.Task, 4)
+	for i := range tasks {
+		tasks[i] = w.queuedTask(t, "Іван")
+		w.publish(t, tasks[i])
+	}
+	const outage = 3 * time.Second
+	time.Sleep(outage)
+	if w.exited() {
+		t.Fatal("the worker exited during the outage")
+	}
+	attempts := sw.Attempts()
+	t.Logf("%d connection attempts during a %s outage at start", attempts, outage)
+	if attempts > 40 {
+		t.Errorf("%d connection attempts in %s: the worker does not back off", attempts, outage)
+	}
+	sw.Up(t)
+	for _, task := range tasks {
+		w.waitObject(t, task.Profile.ObjectKey())
+		w.waitJob(t, task.JobID, "done", isDone)
+	}
+}
+
+// TestWorkerStopsWhileWaitingForAWS: a worker still waiting for S3/SQS
+// stops at once, cleanly, when told to.
+func TestWorkerStopsWhileWaitingForAWS(t *testing.T) {
+	t.Parallel()
+	sw := awstest.NewSwitch(t)
+	sw.Down(t)
+	w := startWorker(t, func(c *config.Config) { c.AWSEndpointURL = sw.URL })
+	time.Sleep(500 * time.Millisecond)
+	took, err := w.stop()
+	if err != nil {
+		t.Errorf("run: %v", err)
+	}
+	if took > 2*time.Second {
+		t.Errorf("stopping a worker waiting for AWS took %s", took)
+	}
+}

@@ -42,8 +42,13 @@ import (
 type worker struct {
 	cfg   config.Config
 	stack *awsstack.Stack // the test's own clients, straight to the emulator
-	s3    *s3.Client
-	stop  func() (time.Duration, error) // cancels run: how long it took to return, and its error
+	// queueURL is the task queue's, as the test's stack found it.
+	queueURL string
+	s3       *s3.Client
+	stop     func() (time.Duration, error) // cancels run: how long it took to return, and its error
+	// exited reports whether run has returned (without being stopped, a
+	// worker never should).
+	exited func() bool
 }
 
 // startWorker runs the worker with a short visibility timeout on a fresh
@@ -59,7 +64,7 @@ func startWorker(t testing.TB, edit ...func(*config.Config)) *worker {
 	cfg.AWSEndpointURL, cfg.AWSAccessKeyID, cfg.AWSSecretAccessKey, cfg.AWSRegion = endpoint, "test", "test", "us-east-1"
 	cfg.QueueName = "pdf-tasks-" + uuid.NewString()
 	cfg.BucketName = "user-pdfs-" + uuid.NewString()[:18]
-	cfg.VisibilityTimeout, cfg.WorkerDrainTimeout, cfg.StartupTimeout = 2*time.Second, 5*time.Second, 3*time.Second
+	cfg.VisibilityTimeout, cfg.WorkerDrainTimeout = 2*time.Second, 5*time.Second
 	cfg.WorkerConcurrency = 2
 	// The emulator requeues a message whose visibility ran out only on a
 	// new receive: short polls let a redelivery happen in test time.
@@ -67,11 +72,14 @@ func startWorker(t testing.TB, edit ...func(*config.Config)) *worker {
 
 	// The test's view is set up first, so tasks can be sent before the
 	// worker is up; both ends create the same queues and bucket.
-	stack, err := awsstack.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	openCtx, cancelOpen := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelOpen()
+	stack, err := awsstack.Open(openCtx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &worker{stack: stack, s3: awstest.S3(t, endpoint)}
+	queueURL, _ := stack.QueueURL()
+	w := &worker{stack: stack, queueURL: queueURL, s3: awstest.S3(t, endpoint)}
 	for _, e := range edit {
 		e(&cfg)
 	}
@@ -79,9 +87,19 @@ func startWorker(t testing.TB, edit ...func(*config.Config)) *worker {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
 		done <- run(ctx, cfg, logging.New(suite.Tee("pdf-worker ("+t.Name()+")", t.Output()), cfg.LogLevel, "pdf-worker"))
 	}()
+	w.exited = func() bool {
+		select {
+		case <-finished:
+			return true
+		default:
+			return false
+		}
+	}
 	var once sync.Once
 	var runErr error
 	var took time.Duration
@@ -138,7 +156,7 @@ func (w *worker) queuedTaskFor(name string) domain.Task {
 
 func (w *worker) publish(t testing.TB, task domain.Task) {
 	t.Helper()
-	if err := sqsqueue.NewPublisher(w.stack.SQS, w.stack.QueueURL, sqsqueue.PublisherOptions{}).Publish(context.Background(), task); err != nil {
+	if err := sqsqueue.NewPublisher(w.stack.SQS, w.queueURL, sqsqueue.PublisherOptions{}).Publish(context.Background(), task); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -146,7 +164,7 @@ func (w *worker) publish(t testing.TB, task domain.Task) {
 func (w *worker) sendRaw(t testing.TB, body string) {
 	t.Helper()
 	if _, err := w.stack.SQS.SendMessage(context.Background(), &sqs.SendMessageInput{
-		QueueUrl: aws.String(w.stack.QueueURL), MessageBody: aws.String(body),
+		QueueUrl: aws.String(w.queueURL), MessageBody: aws.String(body),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +264,7 @@ func (w *worker) counts(t testing.TB, suffix string) (visible, inFlight int) {
 func (w *worker) receiveNothing(t testing.TB) {
 	t.Helper()
 	out, err := w.stack.SQS.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
-		QueueUrl: aws.String(w.stack.QueueURL), MaxNumberOfMessages: 1, VisibilityTimeout: 0,
+		QueueUrl: aws.String(w.queueURL), MaxNumberOfMessages: 1, VisibilityTimeout: 0,
 	})
 	if err != nil {
 		t.Fatal(err)

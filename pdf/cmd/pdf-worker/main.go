@@ -28,10 +28,18 @@ func main() {
 
 // run wires the worker and consumes until ctx is done and the drain ends.
 func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	aws, err := awsstack.Open(ctx, cfg, log)
+	// A worker started while S3 or SQS is unreachable waits for them, the
+	// set-up retried with backoff, rather than exit: it has nothing else
+	// to do, and an orchestrator restarting it would only add load.
+	aws, err := awsstack.Start(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	if err := aws.Wait(ctx); err != nil {
+		log.Info("pdf-worker stopped before S3/SQS could be reached", "err", err)
+		return nil
+	}
+	queueURL, _ := aws.QueueURL()
 	// The worker serves no /metrics; replaced characters are in its log.
 	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs})
 	if err != nil {
@@ -43,7 +51,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if concurrency == 0 {
 		concurrency = sqsqueue.DefaultConcurrency()
 	}
-	consumer := sqsqueue.NewConsumer(aws.SQS, aws.QueueURL, log, sqsqueue.ConsumerOptions{
+	consumer := sqsqueue.NewConsumer(aws.SQS, queueURL, log, sqsqueue.ConsumerOptions{
 		Concurrency: concurrency, VisibilityTimeout: cfg.VisibilityTimeout, WaitTime: cfg.SQSWaitTime,
 		MaxReceiveCount: cfg.MaxReceiveCount, DrainTimeout: cfg.WorkerDrainTimeout,
 	})

@@ -184,7 +184,7 @@ func TestWorkerExtendsVisibility(t *testing.T) {
 			t.Fatal("the held job never finished")
 		}
 		out, err := w.stack.SQS.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
-			QueueUrl: aws.String(w.stack.QueueURL), MaxNumberOfMessages: 1,
+			QueueUrl: aws.String(w.queueURL), MaxNumberOfMessages: 1,
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -9,9 +9,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/google/uuid"
 
 	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
+	"prana/pdf/pdfclient"
 )
 
 // TestUploadWhileS3AndSQSAreDown takes the S3/SQS endpoint away from a
@@ -67,5 +69,88 @@ func TestUploadWhileS3AndSQSAreDown(t *testing.T) {
 	}
 	if r, _ := s.do(t, http.MethodGet, "/readyz", nil); r.StatusCode != http.StatusOK {
 		t.Errorf("/readyz after recovery: %d, want 200", r.StatusCode)
+	}
+}
+
+// TestStartDuringAWSOutage starts the service while S3 and SQS cannot be
+// reached (its queue and bucket do not exist yet either). It must come up:
+// downloads, which need neither, are served; uploads and job status answer
+// 503 with Retry-After at once; /readyz names s3 and sqs. Once AWS answers
+// the service creates its queue and bucket by itself, uploads are
+// accepted and their jobs stored, and /readyz says ready.
+func TestStartDuringAWSOutage(t *testing.T) {
+	t.Parallel()
+	iss := newIssuer(t)
+	sw := awstest.NewSwitch(t)
+	sw.Down(t)
+	s := newService(t, iss.configure, func(c *config.Config) { c.AWSEndpointURL = sw.URL })
+	u := newUser()
+	auth := http.Header{"Authorization": {"Bearer " + iss.token(t, u)}}
+
+	if resp := s.download(t, auth.Get("Authorization"), ""); resp.StatusCode() != http.StatusOK {
+		t.Fatalf("download during the outage: status %d, want 200; body %s", resp.StatusCode(), resp.Body)
+	}
+	jobPath := "/api/pdf/jobs/" + uuid.NewString()
+	for _, call := range []struct{ method, path string }{
+		{http.MethodPost, "/api/pdf/upload-to-s3"}, {http.MethodGet, jobPath},
+	} {
+		start := time.Now()
+		resp, body := s.do(t, call.method, call.path, auth)
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("%s %s took %s during the outage, want an answer at once", call.method, call.path, took)
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("%s %s during the outage: status %d, want 503; body %s", call.method, call.path, resp.StatusCode, body)
+		}
+		if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 {
+			t.Errorf("%s %s: Retry-After %q, want a number of seconds", call.method, call.path, resp.Header.Get("Retry-After"))
+		}
+		if p := problemOf(t, resp.StatusCode, resp, body); p.Code != "queue_unavailable" {
+			t.Errorf("%s %s: problem code %q, want queue_unavailable", call.method, call.path, p.Code)
+		}
+	}
+	ready, err := s.client.GetReadyWithResponse(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ready.StatusCode() != http.StatusServiceUnavailable || ready.JSON503 == nil || ready.JSON503.Checks == nil {
+		t.Fatalf("/readyz during the outage: status %d, body %s", ready.StatusCode(), ready.Body)
+	}
+	checks := *ready.JSON503.Checks
+	if checks["s3"] != "unavailable" || checks["sqs"] != "unavailable" || checks["token_keys"] != "ok" {
+		t.Errorf("/readyz checks during the outage %v, want s3 and sqs unavailable, token_keys ok", checks)
+	}
+
+	sw.Up(t)
+	awstest.Eventually(t, 15*time.Second, "/readyz 200 after AWS returned", func() bool {
+		r, _ := s.do(t, http.MethodGet, "/readyz", nil)
+		return r.StatusCode == http.StatusOK
+	})
+	resp := s.upload(t, auth.Get("Authorization"))
+	if resp.StatusCode() != http.StatusAccepted || resp.JSON202 == nil {
+		t.Fatalf("upload after AWS returned: status %d, body %s", resp.StatusCode(), resp.Body)
+	}
+	job, err := s.client.GetJobWithResponse(context.Background(), resp.JSON202.JobId, bearer(auth.Get("Authorization")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.StatusCode() != http.StatusOK || job.JSON200 == nil || job.JSON200.Status != pdfclient.Queued {
+		t.Errorf("job status after AWS returned: status %d, body %s", job.StatusCode(), job.Body)
+	}
+	// The job is stored, and its task is on the queue the service created.
+	if statuses := jobStatuses(t, s); statuses["jobs/"+resp.JSON202.UserId.String()+"/"+resp.JSON202.JobId.String()+".json"] != "queued" {
+		t.Errorf("job records %v, want the accepted job queued", statuses)
+	}
+	out, err := s.sqs.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+		QueueUrl: aws.String(s.queueURL(t, "")), MaxNumberOfMessages: 10, WaitTimeSeconds: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Messages) != 1 {
+		t.Errorf("%d messages queued, want the accepted upload's", len(out.Messages))
+	}
+	if n := sw.Attempts(); n > 100 {
+		t.Errorf("%d connection attempts during the outage: the set-up does not back off", n)
 	}
 }

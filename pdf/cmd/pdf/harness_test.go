@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -66,7 +67,6 @@ func testConfig(t *testing.T) config.Config {
 	cfg.AWSEndpointURL, cfg.AWSAccessKeyID, cfg.AWSSecretAccessKey, cfg.AWSRegion = endpoint, "test", "test", "us-east-1"
 	cfg.QueueName = "pdf-tasks-" + uuid.NewString()
 	cfg.BucketName = "user-pdfs-" + uuid.NewString()[:18]
-	cfg.StartupTimeout = 3 * time.Second
 	return cfg
 }
 
@@ -88,6 +88,7 @@ func hs256(secret string) func(*config.Config) {
 func newService(t *testing.T, edit ...func(*config.Config)) *service {
 	t.Helper()
 	cfg := testConfig(t)
+	emulator := cfg.AWSEndpointURL
 	for _, e := range edit {
 		e(&cfg)
 	}
@@ -113,7 +114,27 @@ func newService(t *testing.T, edit ...func(*config.Config)) *service {
 	}
 	s.client = c
 	s.sqs = awstest.SQS(t, s.endpoint)
+	if cfg.AWSEndpointURL == emulator {
+		s.waitAWS(t) // tests that take AWS away point elsewhere
+	}
 	return s
+}
+
+// waitAWS waits until the service has set up S3 and SQS, which it does in
+// the background after it starts serving.
+func (s *service) waitAWS(t *testing.T) {
+	t.Helper()
+	awstest.Eventually(t, 15*time.Second, "S3 and SQS set up", func() bool {
+		r, err := s.client.GetReadyWithResponse(context.Background())
+		if err != nil || r.Body == nil {
+			return false
+		}
+		var doc struct{ Checks map[string]string }
+		if json.Unmarshal(r.Body, &doc) != nil {
+			return false
+		}
+		return doc.Checks["s3"] == "ok" && doc.Checks["sqs"] == "ok"
+	})
 }
 
 // launch runs the real wiring in the background until stop is called.

@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"prana/shared/pdftest"
 	"strings"
 	"testing"
 
 	"prana/pdf/pdfclient"
 	"prana/shared/apimodels"
+	"prana/shared/pdftest"
 )
 
 // download calls GET /api/pdf/download with the given Authorization header

@@ -30,7 +30,10 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
-	aws, err := awsstack.Open(ctx, cfg, log)
+	// S3 and SQS are set up in the background: downloads need neither, so
+	// the service serves from the start; uploads and job status answer 503
+	// until they are reachable, and /readyz names what is missing.
+	aws, err := awsstack.Start(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -40,12 +43,12 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
-	publisher := sqsqueue.NewPublisher(aws.SQS, aws.QueueURL, sqsqueue.PublisherOptions{})
+	objects := aws.Objects()
 	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
-	svc := app.New(app.Ports{Renderer: renderer, Documents: documents, Queue: publisher, Objects: aws.Store, Jobs: aws.Store}, log, newJobID)
+	svc := app.New(app.Ports{Renderer: renderer, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}), Objects: objects, Jobs: objects}, log, newJobID)
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Registry: reg, Log: log,
-		Ready: health.Checks{"sqs": publisher.Ping, "s3": aws.Store.Ping, "token_keys": verifier.Ping},
+		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping},
 	})
 	if err != nil {
 		return err

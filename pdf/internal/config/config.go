@@ -24,8 +24,14 @@ type Config struct {
 	Algorithm   string `env:"ALGORITHM" envDefault:"EdDSA"`
 	SecretKey   string `env:"SECRET_KEY"`
 	AuthJWKSURL string `env:"AUTH_JWKS_URL" envDefault:"http://localhost:8001/.well-known/jwks.json"`
-	Issuer      string `env:"JWT_ISSUER"`
-	Audience    string `env:"JWT_AUDIENCE"`
+	// AuthJWKSRefetchInterval is the least time between two JWKS fetches:
+	// a token with an unknown kid triggers at most one fetch per interval,
+	// and a fetched JWKS is used at least this long whatever its max-age.
+	// Keep it at or below the auth service's JWKS max-age, or a key it
+	// publishes shortly before signing with it may be missed.
+	AuthJWKSRefetchInterval time.Duration `env:"AUTH_JWKS_REFETCH_INTERVAL" envDefault:"30s"`
+	Issuer                  string        `env:"JWT_ISSUER"`
+	Audience                string        `env:"JWT_AUDIENCE"`
 
 	AWSEndpointURL     string `env:"AWS_ENDPOINT_URL"`
 	AWSAccessKeyID     string `env:"AWS_ACCESS_KEY_ID"`
@@ -57,8 +63,7 @@ type Config struct {
 	MaxReceiveCount    int           `env:"SQS_MAX_RECEIVE_COUNT" envDefault:"5"`
 	// SQSWaitTime is the worker's long poll (1–20 s); shorter for tests,
 	// with emulators that requeue an expired message only on a new receive.
-	SQSWaitTime    time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
-	StartupTimeout time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
+	SQSWaitTime time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
 
 	HTTP httpserver.Timeouts
 }
@@ -102,6 +107,9 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("ALGORITHM: %q is not supported (use EdDSA or HS256)", c.Algorithm))
 	}
+	if c.AuthJWKSRefetchInterval < time.Second || c.AuthJWKSRefetchInterval > 15*time.Minute {
+		errs = append(errs, errors.New("AUTH_JWKS_REFETCH_INTERVAL: must be between 1s and 15m"))
+	}
 	if c.AWSEndpointURL != "" {
 		if u, err := url.Parse(c.AWSEndpointURL); err != nil || u.Host == "" {
 			errs = append(errs, errors.New("AWS_ENDPOINT_URL: must be an absolute URL such as http://localhost:4566"))
@@ -137,7 +145,8 @@ func (c Config) AWS() awsconfig.Settings {
 func (c Config) Tokens() jwtverify.Config {
 	return jwtverify.Config{
 		Algorithm: c.Algorithm, Secret: []byte(c.SecretKey), JWKSURL: c.AuthJWKSURL,
-		Issuer: c.Issuer, Audience: c.Audience, Leeway: 30 * time.Second,
+		Issuer: c.Issuer, Audience: c.Audience, Leeway: jwtverify.DefaultLeeway,
+		RefetchInterval: c.AuthJWKSRefetchInterval,
 	}
 }
 

@@ -21,14 +21,15 @@ func TestDefaultsMatchTheSeed(t *testing.T) {
 
 func TestBadSettingsAreNamed(t *testing.T) {
 	cases := map[string]struct{ env map[string]string }{
-		"ALGORITHM":             {map[string]string{"ALGORITHM": "RS256"}},
-		"SECRET_KEY":            {map[string]string{"ALGORITHM": "HS256", "SECRET_KEY": "short"}},
-		"AWS_ENDPOINT_URL":      {map[string]string{"AWS_ENDPOINT_URL": "localhost"}},
-		"AUTH_JWKS_URL":         {map[string]string{"AUTH_JWKS_URL": "/relative"}},
-		"WORKER_CONCURRENCY":    {map[string]string{"WORKER_CONCURRENCY": "many"}},
-		"SQS_MAX_RECEIVE_COUNT": {map[string]string{"SQS_MAX_RECEIVE_COUNT": "0"}},
-		"S3_PRESIGN_TTL":        {map[string]string{"S3_PRESIGN_TTL": "200h"}},
-		"PDF_CACHE_BYTES":       {map[string]string{"PDF_CACHE_BYTES": "-1"}},
+		"ALGORITHM":                  {map[string]string{"ALGORITHM": "RS256"}},
+		"SECRET_KEY":                 {map[string]string{"ALGORITHM": "HS256", "SECRET_KEY": "short"}},
+		"AWS_ENDPOINT_URL":           {map[string]string{"AWS_ENDPOINT_URL": "localhost"}},
+		"AUTH_JWKS_URL":              {map[string]string{"AUTH_JWKS_URL": "/relative"}},
+		"WORKER_CONCURRENCY":         {map[string]string{"WORKER_CONCURRENCY": "many"}},
+		"SQS_MAX_RECEIVE_COUNT":      {map[string]string{"SQS_MAX_RECEIVE_COUNT": "0"}},
+		"S3_PRESIGN_TTL":             {map[string]string{"S3_PRESIGN_TTL": "200h"}},
+		"PDF_CACHE_BYTES":            {map[string]string{"PDF_CACHE_BYTES": "-1"}},
+		"AUTH_JWKS_REFETCH_INTERVAL": {map[string]string{"AUTH_JWKS_REFETCH_INTERVAL": "100ms"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

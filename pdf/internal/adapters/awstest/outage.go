@@ -29,6 +29,7 @@ type Switch struct {
 
 	mu       sync.Mutex
 	srv      *http.Server
+	ln       net.Listener // srv's, while up
 	hole     net.Listener // while down
 	attempts int          // connections while down
 	counts   map[string]int
@@ -63,13 +64,17 @@ func NewSwitch(t testing.TB) *Switch {
 func (s *Switch) Down(t testing.TB) {
 	t.Helper()
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return
 	}
 	_ = srv.Close()
+	// Closed here too: srv.Close misses a listener its Serve has not taken
+	// up yet (Down called right after NewSwitch), and the port must be
+	// free now.
+	_ = ln.Close()
 	l, err := net.Listen("tcp", s.addr)
 	if err != nil {
 		t.Fatalf("awstest: listen again on %s: %v", s.addr, err)
@@ -152,7 +157,7 @@ func IsPDFUpload(r *http.Request) bool {
 func (s *Switch) serve(l net.Listener) {
 	srv := &http.Server{Handler: http.HandlerFunc(s.handle)}
 	s.mu.Lock()
-	s.srv = srv
+	s.srv, s.ln = srv, l
 	s.mu.Unlock()
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

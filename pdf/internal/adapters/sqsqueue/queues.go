@@ -138,6 +138,11 @@ func queueAttribute(ctx context.Context, client *sqs.Client, queueURL string, na
 	return v, nil
 }
 
+// Ping checks that the queue at queueURL answers, for readiness probes.
+func Ping(ctx context.Context, client *sqs.Client, queueURL string) error {
+	return ping(ctx, client, queueURL)
+}
+
 // ping checks that the queue answers, for readiness probes.
 func ping(ctx context.Context, client *sqs.Client, queueURL string) error {
 	_, err := queueAttribute(ctx, client, queueURL, types.QueueAttributeNameQueueArn)
