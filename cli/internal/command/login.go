@@ -69,12 +69,14 @@ func (a *app) login(ctx context.Context, req authclient.LoginRequest) error {
 		return a.printJSON(loginResult{Email: tok.Email, TokenType: tok.TokenType, ExpiresAt: tok.ExpiresAt,
 			RefreshExpiresAt: tok.RefreshExpiresAt, TokenFile: a.tokens.Path()})
 	}
-	until := tok.ExpiresAt
-	if !tok.RefreshExpiresAt.IsZero() {
-		until = tok.RefreshExpiresAt // the access token is refreshed as needed until then
+	if tok.RefreshExpiresAt.IsZero() { // a server without refresh tokens
+		_, err = fmt.Fprintf(a.Stdout, "Logged in as %s until %s (token in %s)\n",
+			req.Email, tok.ExpiresAt.Local().Format("2006-01-02 15:04"), a.tokens.Path())
+		return err
 	}
-	_, err = fmt.Fprintf(a.Stdout, "Logged in as %s until %s (tokens in %s)\n",
-		req.Email, until.Local().Format("2006-01-02 15:04"), a.tokens.Path())
+	// The access token is refreshed as needed until the session ends.
+	_, err = fmt.Fprintf(a.Stdout, "Logged in as %s; the session ends by %s at the latest (tokens in %s)\n",
+		req.Email, tok.RefreshExpiresAt.Local().Format("2006-01-02 15:04"), a.tokens.Path())
 	return err
 }
 

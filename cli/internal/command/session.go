@@ -47,7 +47,9 @@ func (a *app) refresh(ctx context.Context) error {
 	// Another prana run may have refreshed since this one read the file. Its
 	// pair is the live one; presenting the spent one again later than
 	// REFRESH_REUSE_INTERVAL would make the server end the whole session.
-	if cur, err := a.tokens.Load(); err == nil && cur.RefreshToken != "" && cur.RefreshToken != a.tok.RefreshToken {
+	// (Only the same user's: a login as someone else since is not ours.)
+	if cur, err := a.tokens.Load(); err == nil && cur.RefreshToken != "" && cur.RefreshToken != a.tok.RefreshToken &&
+		cur.Email == a.tok.Email {
 		a.tok = cur
 		if !cur.Expired(a.Now()) {
 			return nil

@@ -347,15 +347,23 @@ func TestAnotherRunRefreshedFirst(t *testing.T) {
 	t.Parallel()
 	f := newFakeAuth(t)
 	access, refresh := f.session()
-	dir := withToken(t, tokenstore.Token{AccessToken: access, ExpiresAt: future, RefreshToken: refresh})
+	dir := withToken(t, tokenstore.Token{AccessToken: access, ExpiresAt: future, RefreshToken: refresh,
+		Email: "ann@example.com"})
 	a := newApp(Env{ConfigDir: dir})
 	a.g.authURL = f.srv.URL
-	a.tok = tokenstore.Token{AccessToken: "h.old.s", ExpiresAt: past, RefreshToken: "rt_spent"}
+	a.tok = tokenstore.Token{AccessToken: "h.old.s", ExpiresAt: past, RefreshToken: "rt_spent", Email: "ann@example.com"}
 	if err := a.refresh(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if a.tok.AccessToken != access || len(f.log()) != 0 {
 		t.Errorf("took %+v after requests %q, want the saved pair and no request", a.tok, f.log())
+	}
+
+	// Someone else's login since: not ours to take; ours is refreshed (and
+	// refused here, being spent).
+	a.tok = tokenstore.Token{AccessToken: "h.old.s", ExpiresAt: past, RefreshToken: "rt_spent", Email: "bob@example.com"}
+	if err := a.refresh(t.Context()); failure.Code(err) != failure.Auth || a.tok.Email != "bob@example.com" {
+		t.Errorf("refresh with another user's file saved: %v, %+v", err, a.tok)
 	}
 }
 
