@@ -122,10 +122,14 @@ func (r cliRun) decode(t *testing.T, v any) {
 
 // TestCLI drives the built prana binary against the real stack as a user
 // does: signup, login, me, download, upload --wait, and the ways these go
-// wrong, each with its exit code and the server's explanation on stderr.
+// wrong, each with its exit code and the server's explanation on stderr;
+// then a session's life (testCLISessions).
 func TestCLI(t *testing.T) {
 	t.Parallel()
-	s := startStack(t, stackOptions{worker: true})
+	// The sessions part logs one user in, fails a password, changes it… about
+	// ten attempts against the login limits within a minute: above the
+	// default per address and email (10), which the flood tests check.
+	s := startStack(t, stackOptions{worker: true, env: []string{"LOGIN_RATE_PER_IP_EMAIL=100"}})
 	u := newCLIUser(t, s)
 	email := "cli-" + randomHex(6) + "@example.com"
 	pw := "pw-" + randomHex(12)
@@ -162,13 +166,14 @@ func TestCLI(t *testing.T) {
 			t.Errorf("token folder mode %v, want 0700", dir.Mode().Perm())
 		}
 		b, _ := os.ReadFile(u.tokenFile())
-		var tok struct {
-			AccessToken string `json:"access_token"`
+		var tok storedTokens
+		if json.Unmarshal(b, &tok) != nil || tok.AccessToken == "" || tok.RefreshToken == "" {
+			t.Fatalf("token file holds no access_token and refresh_token: %s", b)
 		}
-		if json.Unmarshal(b, &tok) != nil || tok.AccessToken == "" {
-			t.Fatalf("token file holds no access_token: %s", b)
+		s.secret(tok.AccessToken, tok.RefreshToken)
+		if !tok.RefreshExpiresAt.After(tok.ExpiresAt) {
+			t.Errorf("the session ends (%v) before its first access token (%v)", tok.RefreshExpiresAt, tok.ExpiresAt)
 		}
-		s.secret(tok.AccessToken)
 	})
 	if t.Failed() {
 		t.FailNow()
@@ -275,5 +280,195 @@ func TestCLI(t *testing.T) {
 	t.Run("usage errors", func(t *testing.T) {
 		u.run(t, "", nil, "signup", "--name", "Ann").want(t, 1, "missing --surname, --email, --date-of-birth")
 		u.run(t, "", nil, "me", "--no-such-flag").want(t, 1, "no-such-flag")
+	})
+
+	t.Run("sessions", func(t *testing.T) { testCLISessions(t, s) })
+}
+
+// storedTokens is the token file prana keeps.
+type storedTokens struct {
+	AccessToken      string    `json:"access_token"`
+	TokenType        string    `json:"token_type"`
+	ExpiresAt        time.Time `json:"expires_at"`
+	RefreshToken     string    `json:"refresh_token"`
+	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
+	Email            string    `json:"email"`
+	AuthURL          string    `json:"auth_url"`
+}
+
+func (u *cliUser) tokens(t *testing.T, s *stack) storedTokens {
+	t.Helper()
+	info, err := os.Stat(u.tokenFile())
+	if err != nil {
+		t.Fatalf("no token file: %v", err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("token file mode %v, want 0600", info.Mode().Perm())
+	}
+	b, err := os.ReadFile(u.tokenFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok storedTokens
+	if err := json.Unmarshal(b, &tok); err != nil || tok.AccessToken == "" || tok.RefreshToken == "" {
+		t.Fatalf("token file %s (%v)", b, err)
+	}
+	s.secret(tok.AccessToken, tok.RefreshToken)
+	return tok
+}
+
+// setAccessToken replaces the stored access token, keeping the refresh token.
+func (u *cliUser) setAccessToken(t *testing.T, s *stack, access string, expiresAt time.Time) storedTokens {
+	t.Helper()
+	tok := u.tokens(t, s)
+	tok.AccessToken, tok.ExpiresAt = access, expiresAt
+	b, err := json.Marshal(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(u.tokenFile(), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func (u *cliUser) loggedOut(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(u.tokenFile()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("token file still there (%v)", err)
+	}
+}
+
+// expiredJWT is shaped like an access token whose exp (1) is long past. Its
+// signature is not one the stack made: only the clock or the 401 tells prana.
+const expiredJWT = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4IiwiZXhwIjoxfQ.c2lnbmF0dXJl"
+
+// refreshStatus is the auth service's answer to POST /api/auth/refresh with
+// a refresh token, asked directly.
+func refreshStatus(t *testing.T, s *stack, refreshToken string) int {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"refresh_token": refreshToken})
+	resp, err := readyClient.Post(s.AuthURL+"/api/auth/refresh", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// testCLISessions is one user's session through prana: login keeps a
+// refresh token; an expired access token is refreshed by itself (by the
+// clock, or when the server refuses it); logout ends the session on the
+// server; a password change ends the other sessions; account delete --yes
+// deletes the user, after which the login fails.
+func testCLISessions(t *testing.T, s *stack) {
+	u := newCLIUser(t, s)
+	email := "cli-sessions-" + randomHex(6) + "@example.com"
+	pw, pw2 := "pw-"+randomHex(12), "pw2-"+randomHex(12)
+	s.secret(pw, pw2)
+	r := u.run(t, pw+"\n", nil, "signup", "--name", "Ада", "--surname", "Lovelace", "--email", email,
+		"--date-of-birth", "1985-12-10", "--json")
+	r.want(t, 0)
+	var created struct{ ID string }
+	r.decode(t, &created)
+	u.run(t, pw+"\n", nil, "login", "--email", email).want(t, 0)
+	first := u.tokens(t, s)
+
+	t.Run("an expired access token is refreshed by itself", func(t *testing.T) {
+		// By the clock: the stored expiry has passed.
+		u.setAccessToken(t, s, expiredJWT, time.Now().Add(-time.Minute))
+		r := u.run(t, "", nil, "me", "--json")
+		r.want(t, 0)
+		var me struct{ ID string }
+		r.decode(t, &me)
+		if me.ID != created.ID {
+			t.Errorf("me after the refresh: %+v, want id %s", me, created.ID)
+		}
+		second := u.tokens(t, s)
+		if second.AccessToken == expiredJWT || second.RefreshToken == first.RefreshToken ||
+			!second.ExpiresAt.After(time.Now()) || second.Email != email {
+			t.Errorf("token file after the refresh: expires %v, new refresh token %v, email %q",
+				second.ExpiresAt, second.RefreshToken != first.RefreshToken, second.Email)
+		}
+
+		// By the server: the stored expiry says alive, the pdf service
+		// answers 401 invalid_token; prana refreshes and asks again.
+		u.setAccessToken(t, s, expiredJWT, time.Now().Add(time.Hour))
+		r = u.run(t, "", nil, "pdf", "download", "-o", "-")
+		r.want(t, 0)
+		if !strings.HasPrefix(r.stdout, "%PDF-") {
+			t.Errorf("pdf download after the refresh printed %.40q", r.stdout)
+		}
+		third := u.tokens(t, s)
+		if third.AccessToken == expiredJWT || third.RefreshToken == second.RefreshToken {
+			t.Error("the refused access token was not replaced by a refreshed pair")
+		}
+	})
+
+	t.Run("logout ends the session on the server", func(t *testing.T) {
+		live := u.tokens(t, s).RefreshToken
+		r := u.run(t, "", nil, "logout")
+		r.want(t, 0)
+		if !strings.Contains(r.stdout, "Logged out: the session is ended") {
+			t.Errorf("logout printed %q", r.stdout)
+		}
+		u.loggedOut(t)
+		if st := refreshStatus(t, s, live); st != 401 {
+			t.Errorf("refresh with the logged-out refresh token: %d, want 401", st)
+		}
+		u.run(t, "", nil, "me").want(t, 2, "not logged in")
+
+		// The auth service unreachable: the file goes all the same, and
+		// prana says the session was not ended.
+		if err := os.MkdirAll(filepath.Dir(u.tokenFile()), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(u.tokenFile(), []byte(`{"access_token":"x.y.z","token_type":"Bearer",`+
+			`"expires_at":"2030-01-01T00:00:00Z","refresh_token":"rt_unsent"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		down := "http://" + freeAddr(t)
+		u.run(t, "", nil, "logout", "--auth-url", down).
+			want(t, 3, "could not be ended on the server", "cannot reach the auth service at "+down)
+		u.loggedOut(t)
+	})
+
+	t.Run("password change ends the other sessions", func(t *testing.T) {
+		other := newCLIUser(t, s) // the same person on another machine
+		u.run(t, "", []string{"PRANA_PASSWORD=" + pw}, "login", "--email", email).want(t, 0)
+		other.run(t, "", []string{"PRANA_PASSWORD=" + pw}, "login", "--email", email).want(t, 0)
+		other.tokens(t, s)
+
+		r := u.run(t, "wrong-"+randomHex(6)+"\n"+pw2+"\n", nil, "password")
+		r.want(t, 2, "The password is incorrect")
+		r = u.run(t, pw+"\n"+pw2+"\n", nil, "password")
+		r.want(t, 0)
+		if !strings.Contains(r.stdout, "Password changed") || strings.Contains(r.stdout+r.stderr, pw2) {
+			t.Errorf("password printed %q %q", r.stdout, r.stderr)
+		}
+
+		// This session stays, refreshes included; the other one is over.
+		u.setAccessToken(t, s, expiredJWT, time.Now().Add(-time.Minute))
+		u.run(t, "", nil, "me").want(t, 0)
+		other.setAccessToken(t, s, expiredJWT, time.Now().Add(-time.Minute))
+		other.run(t, "", nil, "me").want(t, 2, "(HTTP 401)", "prana login")
+
+		other.run(t, "", []string{"PRANA_PASSWORD=" + pw}, "login", "--email", email).
+			want(t, 2, "Incorrect email or password")
+	})
+
+	t.Run("account delete --yes, then the login fails", func(t *testing.T) {
+		u.run(t, pw2+"\n", nil, "account", "delete").want(t, 1, "not confirmed: give --yes")
+		u.run(t, "wrong-"+randomHex(6)+"\n", nil, "account", "delete", "--yes").want(t, 2, "The password is incorrect")
+		u.run(t, "", nil, "me").want(t, 0)
+
+		r := u.run(t, pw2+"\n", nil, "account", "delete", "--yes")
+		r.want(t, 0)
+		if !strings.Contains(r.stdout, "Deleted the account "+email) {
+			t.Errorf("account delete printed %q", r.stdout)
+		}
+		u.loggedOut(t)
+		u.run(t, "", []string{"PRANA_PASSWORD=" + pw2}, "login", "--email", email).
+			want(t, 2, "Incorrect email or password")
 	})
 }

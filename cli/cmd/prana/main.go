@@ -1,5 +1,6 @@
 // Command prana is the command line for the Prana auth and pdf services:
-// signup, login, me, pdf download and pdf upload. `prana help` lists them.
+// signup, login (refreshed by itself), logout, me, password, account delete,
+// pdf download and pdf upload. `prana help` lists them.
 package main
 
 import (

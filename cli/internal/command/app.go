@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"prana/cli/internal/failure"
+	"prana/cli/internal/password"
 	"prana/cli/internal/tokenstore"
 )
 
@@ -35,7 +36,9 @@ type app struct {
 	Env
 	g      globals
 	tokens tokenstore.Store
-	args   []string // a command's positional arguments (help only)
+	tok    tokenstore.Token // the login the requests carry (storedLogin, refresh)
+	in     *password.Input  // standard input, read answer after answer
+	args   []string         // a command's positional arguments (help only)
 }
 
 // Run runs the command line args (without the program name) and returns the
@@ -60,7 +63,8 @@ func newApp(env Env) *app {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
-	return &app{Env: env, g: defaultGlobals(env.Getenv), tokens: tokenstore.New(env.ConfigDir)}
+	return &app{Env: env, g: defaultGlobals(env.Getenv), tokens: tokenstore.New(env.ConfigDir),
+		in: password.NewInput(env.Stdin, env.Stderr)}
 }
 
 // dispatch parses the global flags, then runs the named command. It returns

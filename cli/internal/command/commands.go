@@ -25,7 +25,8 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{signupCmd, loginCmd, logoutCmd, meCmd, downloadCmd, uploadCmd, helpCmd}
+	commands = []*command{signupCmd, loginCmd, logoutCmd, meCmd, passwordCmd, accountDeleteCmd,
+		downloadCmd, uploadCmd, helpCmd}
 }
 
 // flagSet is c's flags (global ones included) and its runner.
@@ -65,6 +66,9 @@ func find(args []string) (*command, []string, error) {
 	if args[0] == "pdf" && len(args) == 1 {
 		return nil, nil, failure.Usagef("pdf needs a command: download or upload")
 	}
+	if args[0] == "account" && len(args) == 1 {
+		return nil, nil, failure.Usagef("account needs a command: delete")
+	}
 	return nil, nil, failure.Usagef("unknown command %q", strings.Join(args, " "))
 }
 
@@ -72,7 +76,8 @@ const exitCodes = `Exit codes:
   0  done
   1  usage: bad flags or arguments, input the server refused (400, 404, 409, 413, 415, 422),
      a file that cannot be written
-  2  authentication: not logged in, login expired, wrong email or password (401, 403)
+  2  authentication: not logged in, session ended or expired (log in again), wrong email or
+     password (401, 403)
   3  server or network: 5xx, 429 (rate limited), no answer, timeout, a failed upload job
 `
 

@@ -37,11 +37,11 @@ func (a *app) download(ctx context.Context, out string) error {
 	if out == "-" && a.g.json {
 		return failure.Usagef("-o - and --json both want stdout: choose one")
 	}
-	tok, err := a.storedLogin()
+	tok, err := a.storedLogin(ctx)
 	if err != nil {
 		return err
 	}
-	c, err := a.pdfClient(tok)
+	c, err := a.pdfClient()
 	if err != nil {
 		return err
 	}

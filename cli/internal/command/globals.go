@@ -5,12 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"prana/auth/authclient"
 	"prana/cli/internal/failure"
-	"prana/cli/internal/tokenstore"
 	"prana/pdf/pdfclient"
 )
 
@@ -63,37 +61,15 @@ func (a *app) authClient() (*authclient.ClientWithResponses, error) {
 	return authclient.NewClientWithResponses(a.g.authURL, authclient.WithHTTPClient(a.HTTP))
 }
 
-// pdfClient sends the stored login as a Bearer token with every request.
-func (a *app) pdfClient(tok tokenstore.Token) (*pdfclient.ClientWithResponses, error) {
-	return pdfclient.NewClientWithResponses(a.g.pdfURL, pdfclient.WithHTTPClient(a.HTTP),
-		pdfclient.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-			return nil
-		}))
+// authedAuthClient sends the stored login with every request, refreshing
+// it when the server refuses it (see session.go).
+func (a *app) authedAuthClient() (*authclient.ClientWithResponses, error) {
+	return authclient.NewClientWithResponses(a.g.authURL, authclient.WithHTTPClient(a.authedHTTP()))
 }
 
-// storedLogin is the stored token, refused before any request when it is
-// missing or expired.
-func (a *app) storedLogin() (tokenstore.Token, error) {
-	tok, err := a.tokens.Load()
-	switch {
-	case errors.Is(err, tokenstore.ErrNoToken):
-		return tok, &failure.AuthError{Msg: "not logged in: run prana login first"}
-	case err != nil:
-		return tok, &failure.AuthError{Msg: err.Error()}
-	case tok.Expired(a.Now()):
-		return tok, &failure.AuthError{Msg: fmt.Sprintf("your login expired at %s: run prana login again",
-			tok.ExpiresAt.Local().Format("2006-01-02 15:04:05"))}
-	}
-	return tok, nil
-}
-
-// bearer sends token with one auth request.
-func bearer(token string) authclient.RequestEditorFn {
-	return func(_ context.Context, r *http.Request) error {
-		r.Header.Set("Authorization", "Bearer "+token)
-		return nil
-	}
+// pdfClient sends the stored login with every request, as authedAuthClient.
+func (a *app) pdfClient() (*pdfclient.ClientWithResponses, error) {
+	return pdfclient.NewClientWithResponses(a.g.pdfURL, pdfclient.WithHTTPClient(a.authedHTTP()))
 }
 
 // check rejects service URLs that cannot work, before any request.
@@ -117,6 +93,10 @@ func checkBaseURL(service, raw string) error {
 func callErr(service, baseURL string, err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
+	}
+	var refreshE *refreshFailed
+	if errors.As(err, &refreshE) {
+		return refreshE.err
 	}
 	var urlE *url.Error
 	if errors.As(err, &urlE) {

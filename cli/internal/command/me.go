@@ -18,15 +18,14 @@ var meCmd = &command{
 }
 
 func (a *app) me(ctx context.Context) error {
-	tok, err := a.storedLogin()
+	if _, err := a.storedLogin(ctx); err != nil {
+		return err
+	}
+	c, err := a.authedAuthClient()
 	if err != nil {
 		return err
 	}
-	c, err := a.authClient()
-	if err != nil {
-		return err
-	}
-	resp, err := c.GetMeWithResponse(ctx, bearer(tok.AccessToken))
+	resp, err := c.GetMeWithResponse(ctx)
 	if err != nil {
 		return callErr("auth", a.g.authURL, err)
 	}

@@ -102,6 +102,10 @@ func TestHelpIsASuccess(t *testing.T) {
 		{[]string{"help", "pdf", "upload"}, func(r result) string { return r.stdout }, "--timeout DURATION"},
 		{[]string{"pdf", "download", "-h"}, func(r result) string { return r.stderr }, "-o FILE"},
 		{[]string{"signup", "--help"}, func(r result) string { return r.stderr }, "PRANA_PASSWORD"},
+		{[]string{"help"}, func(r result) string { return r.stdout }, "account delete"},
+		{[]string{"help", "account", "delete"}, func(r result) string { return r.stdout }, "--yes"},
+		{[]string{"password", "-h"}, func(r result) string { return r.stderr }, "PRANA_NEW_PASSWORD"},
+		{[]string{"help", "logout"}, func(r result) string { return r.stdout }, "exits 3"},
 	} {
 		r := runCLI(t, t.TempDir(), nil, "", tc.args...)
 		r.want(t, failure.OK)
@@ -163,7 +167,8 @@ func TestDefaultURLs(t *testing.T) {
 
 func TestNeedsALogin(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"me"}, {"pdf", "download"}, {"pdf", "upload"}} {
+	for _, args := range [][]string{{"me"}, {"pdf", "download"}, {"pdf", "upload"}, {"password"},
+		{"account", "delete", "--yes"}} {
 		runCLI(t, t.TempDir(), nil, "", args...).want(t, failure.Auth, "not logged in: run prana login first")
 	}
 	dir := t.TempDir()

@@ -33,11 +33,10 @@ URL when the PDF is there; a failed job, or no result within --timeout, exits 3.
 }
 
 func (a *app) upload(ctx context.Context, wait bool, timeout time.Duration) error {
-	tok, err := a.storedLogin()
-	if err != nil {
+	if _, err := a.storedLogin(ctx); err != nil {
 		return err
 	}
-	c, err := a.pdfClient(tok)
+	c, err := a.pdfClient()
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,13 @@ func (e *HTTPError) code() int {
 	}
 }
 
+// wrongPassword is a 401 that refuses the password a command sent (a
+// password change, an account deletion), not the login: logging in again
+// would not help.
+func (e *HTTPError) wrongPassword() bool {
+	return e.Problem != nil && e.Problem.Code == "wrong_password"
+}
+
 // write prints the problem's details, one fact per line, under the headline.
 func (e *HTTPError) write(w io.Writer) {
 	if p := e.Problem; p != nil {
@@ -89,7 +96,7 @@ func (e *HTTPError) write(w io.Writer) {
 	if e.RetryAfter != "" {
 		fmt.Fprintf(w, "  try again in %s s\n", e.RetryAfter)
 	}
-	if e.Status == http.StatusUnauthorized && e.Op != "login" {
+	if e.Status == http.StatusUnauthorized && e.Op != "login" && !e.wrongPassword() {
 		fmt.Fprintln(w, "  log in again with: prana login")
 	}
 	if p := e.Problem; p != nil && p.RequestID != "" {

@@ -1,6 +1,7 @@
-// Package password gets a password for signup and login without showing it:
-// from a flag, from PRANA_PASSWORD, or from standard input — typed at a
-// terminal with echo off, or piped in (its first line).
+// Package password gets passwords (and other answers) from the person at the
+// keyboard without showing them: from a flag (signup and login only), from an
+// environment variable, or from standard input — typed at a terminal with echo
+// off, or piped in, one line per answer.
 package password
 
 import (
@@ -31,34 +32,69 @@ var ErrNone = errors.New("no password: give --password, set PRANA_PASSWORD, or t
 // Read returns the password. At a terminal, confirm asks for it twice, so
 // that a typo does not become the account's password.
 func (s Source) Read(confirm bool) (string, error) {
-	switch {
-	case s.Flag != "":
+	if s.Flag != "" {
 		return s.Flag, nil
-	case s.Env != "":
-		return s.Env, nil
 	}
-	if f, ok := s.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return s.prompt(int(f.Fd()), confirm)
-	}
-	if s.Stdin == nil {
-		return "", ErrNone
-	}
-	line, err := bufio.NewReader(s.Stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	if line = strings.TrimRight(line, "\r\n"); line == "" {
-		return "", ErrNone
-	}
-	return line, nil
+	return NewInput(s.Stdin, s.Prompt).Password(s.Env, "Password: ", confirm)
 }
 
-func (s Source) prompt(fd int, confirm bool) (string, error) {
-	pw, err := s.ask(fd, "Password: ")
+// Input is one run's standard input, read answer after answer: a command
+// that needs two passwords (or a confirmation, then a password) gets them
+// from one pipe, a line each, or from one terminal, a prompt each.
+type Input struct {
+	prompt io.Writer
+	tty    terminal      // nil when stdin is not a terminal
+	lines  *bufio.Reader // nil when there is no stdin
+}
+
+// terminal reads what is typed without echoing it.
+type terminal interface {
+	ReadPassword() ([]byte, error)
+}
+
+type fdTerminal int
+
+func (fd fdTerminal) ReadPassword() ([]byte, error) { return term.ReadPassword(int(fd)) }
+
+// NewInput reads from stdin (nil: nothing to read), prompting on prompt
+// when stdin is a terminal.
+func NewInput(stdin io.Reader, prompt io.Writer) *Input {
+	in := &Input{prompt: prompt}
+	if prompt == nil {
+		in.prompt = io.Discard
+	}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		in.tty = fdTerminal(f.Fd())
+	}
+	if stdin != nil {
+		// At a terminal in its usual line mode each read returns one line,
+		// so this buffer never swallows what is typed after it.
+		in.lines = bufio.NewReader(stdin)
+	}
+	return in
+}
+
+// Interactive reports whether a person is typing: stdin is a terminal.
+func (in *Input) Interactive() bool { return in.tty != nil }
+
+// Password is env when set; else the next answer: typed at the terminal
+// after prompt, without echo (twice when confirm), or the next piped line.
+func (in *Input) Password(env, prompt string, confirm bool) (string, error) {
+	if env != "" {
+		return env, nil
+	}
+	if in.tty == nil {
+		line, err := in.line()
+		if err == nil && line == "" {
+			err = ErrNone
+		}
+		return line, err
+	}
+	pw, err := in.ask(prompt)
 	if err != nil || !confirm {
 		return pw, err
 	}
-	again, err := s.ask(fd, "Password (again): ")
+	again, err := in.ask(strings.TrimSuffix(prompt, ": ") + " (again): ")
 	if err != nil {
 		return "", err
 	}
@@ -68,10 +104,30 @@ func (s Source) prompt(fd int, confirm bool) (string, error) {
 	return pw, nil
 }
 
-func (s Source) ask(fd int, prompt string) (string, error) {
-	fmt.Fprint(s.Prompt, prompt)
-	b, err := term.ReadPassword(fd)
-	fmt.Fprintln(s.Prompt) // the user's Enter was not echoed either
+// Line is the next answer, shown as it is typed: after prompt at a
+// terminal, else the next piped line. An empty answer is "".
+func (in *Input) Line(prompt string) (string, error) {
+	if in.tty != nil {
+		fmt.Fprint(in.prompt, prompt)
+	}
+	return in.line()
+}
+
+func (in *Input) line() (string, error) {
+	if in.lines == nil {
+		return "", ErrNone
+	}
+	line, err := in.lines.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read standard input: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func (in *Input) ask(prompt string) (string, error) {
+	fmt.Fprint(in.prompt, prompt)
+	b, err := in.tty.ReadPassword()
+	fmt.Fprintln(in.prompt) // the user's Enter was not echoed either
 	if err != nil {
 		return "", fmt.Errorf("read password: %w", err)
 	}

@@ -1,7 +1,7 @@
-// Package tokenstore keeps the access token of `prana login` in the user's
-// config folder (<config>/prana/token.json), readable by that user only:
-// the folder is 0700 and the file 0600, since the token is a password for
-// as long as it lives.
+// Package tokenstore keeps the tokens of `prana login` (the access token and
+// the refresh token beside it) in the user's config folder
+// (<config>/prana/token.json), readable by that user only: the folder is 0700
+// and the file 0600, since each token is a password for as long as it lives.
 package tokenstore
 
 import (
@@ -19,18 +19,30 @@ import (
 // ErrNoToken means nobody has logged in (or the file was removed).
 var ErrNoToken = errors.New("not logged in")
 
-// Token is what login stores.
+// Token is what login stores, and each refresh replaces. Files written
+// before refresh tokens existed have none: they work until the access token
+// expires.
 type Token struct {
 	AccessToken string    `json:"access_token"`
 	TokenType   string    `json:"token_type"`
 	ExpiresAt   time.Time `json:"expires_at"`
-	Email       string    `json:"email,omitempty"`
-	AuthURL     string    `json:"auth_url,omitempty"`
+	// RefreshToken gets a new pair at POST /api/auth/refresh; it is spent
+	// by that, so the new one must be saved.
+	RefreshToken     string    `json:"refresh_token,omitempty"`
+	RefreshExpiresAt time.Time `json:"refresh_expires_at,omitzero"` // when the session ends at the latest
+	Email            string    `json:"email,omitempty"`
+	AuthURL          string    `json:"auth_url,omitempty"`
 }
 
-// Expired reports whether the token is past its lifetime at now.
+// Expired reports whether the access token is past its lifetime at now.
 func (t Token) Expired(now time.Time) bool {
 	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
+}
+
+// CanRefresh reports whether the token holds a refresh token that is not
+// known to have expired at now (the server has the last word).
+func (t Token) CanRefresh(now time.Time) bool {
+	return t.RefreshToken != "" && (t.RefreshExpiresAt.IsZero() || now.Before(t.RefreshExpiresAt))
 }
 
 // Subject is the token's "sub" claim (the user id), read without checking

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,8 @@ func TestSaveKeepsTheTokenForTheUserOnly(t *testing.T) {
 	}
 	s := tokenstore.New(config)
 	want := tokenstore.Token{AccessToken: "a.b.c", TokenType: "Bearer",
-		ExpiresAt: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), Email: "ivan@example.com"}
+		ExpiresAt: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), RefreshToken: "rt_secret",
+		RefreshExpiresAt: time.Date(2030, 2, 1, 3, 4, 5, 0, time.UTC), Email: "ivan@example.com"}
 	if err := s.Save(want); err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +99,46 @@ func TestExpired(t *testing.T) {
 	}
 	if (tokenstore.Token{}).Expired(at) {
 		t.Error("a token without a known lifetime counts as expired; the server decides")
+	}
+}
+
+func TestCanRefresh(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		tok  tokenstore.Token
+		want bool
+	}{
+		{tokenstore.Token{RefreshToken: "rt", RefreshExpiresAt: at.Add(time.Second)}, true},
+		{tokenstore.Token{RefreshToken: "rt"}, true}, // no known end: the server decides
+		{tokenstore.Token{RefreshToken: "rt", RefreshExpiresAt: at}, false},
+		{tokenstore.Token{RefreshExpiresAt: at.Add(time.Hour)}, false}, // a file from before refresh tokens
+	} {
+		if got := tc.tok.CanRefresh(at); got != tc.want {
+			t.Errorf("%+v.CanRefresh() = %v, want %v", tc.tok, got, tc.want)
+		}
+	}
+}
+
+func TestOldFilesStillLoad(t *testing.T) {
+	t.Parallel()
+	s := tokenstore.New(t.TempDir())
+	if err := os.MkdirAll(filepath.Dir(s.Path()), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := `{"access_token":"a.b.c","token_type":"Bearer","expires_at":"2030-01-01T00:00:00Z"}`
+	if err := os.WriteFile(s.Path(), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.Load()
+	if err != nil || tok.AccessToken != "a.b.c" || tok.RefreshToken != "" || !tok.RefreshExpiresAt.IsZero() {
+		t.Errorf("Load() = %+v, %v", tok, err)
+	}
+	if err := s.Save(tokenstore.Token{AccessToken: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(s.Path()); strings.Contains(string(b), "refresh") {
+		t.Errorf("a token without a refresh token is saved with refresh fields:\n%s", b)
 	}
 }
 
