@@ -23,6 +23,10 @@ type Config struct {
 	Duration time.Duration // how long requests are counted
 	Warmup   time.Duration // how long requests are sent first without being counted (connections, caches)
 	Timeout  time.Duration // bound on one request; 0 means 30 s
+	// Observe, when set, is given each answer's body, for requests that
+	// depend on the last answer (a refresh token chain). Called by the
+	// worker that sent the request.
+	Observe func(w, status int, body []byte)
 }
 
 // Result is what a run measured.
@@ -94,7 +98,7 @@ func Run(ctx context.Context, cfg Config, req Request) (*Result, error) {
 	var wg sync.WaitGroup
 	for w := range cfg.Workers {
 		parts[w] = &Result{Statuses: map[int]uint64{}}
-		wg.Go(func() { work(ctx, client, req, w, countFrom, parts[w]) })
+		wg.Go(func() { work(ctx, client, req, cfg.Observe, w, countFrom, parts[w]) })
 	}
 	wg.Wait()
 	total := merge(parts)
@@ -110,7 +114,7 @@ func Run(ctx context.Context, cfg Config, req Request) (*Result, error) {
 }
 
 // work is one worker's loop. A request cut short by the end of the run is neither answered nor an error.
-func work(ctx context.Context, client *http.Client, req Request, w int, countFrom time.Time, out *Result) {
+func work(ctx context.Context, client *http.Client, req Request, observe func(int, int, []byte), w int, countFrom time.Time, out *Result) {
 	for i := 0; ctx.Err() == nil; i++ {
 		r, err := req(w, i)
 		if err != nil {
@@ -119,8 +123,11 @@ func work(ctx context.Context, client *http.Client, req Request, w int, countFro
 			return
 		}
 		sent := time.Now()
-		status, err := Do(client, r.WithContext(ctx))
+		status, body, err := send(client, r.WithContext(ctx), observe != nil)
 		took := time.Since(sent)
+		if err == nil && observe != nil {
+			observe(w, status, body)
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -138,6 +145,24 @@ func work(ctx context.Context, client *http.Client, req Request, w int, countFro
 		out.Statuses[status]++
 		out.Latency.Record(took)
 	}
+}
+
+// send is Do, keeping the body when keep is set.
+func send(client *http.Client, r *http.Request, keep bool) (int, []byte, error) {
+	if !keep {
+		status, err := Do(client, r)
+		return status, nil, err
+	}
+	resp, err := client.Do(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read body: %w", err)
+	}
+	return resp.StatusCode, body, nil
 }
 
 // Do sends r and reads the whole body, as a browser or wrk would, and returns the status.

@@ -133,6 +133,11 @@ type cpuUse struct {
 // loadWithCPU runs the load set.runs times and also returns pid's CPU use (warm-up included on both sides of
 // each division).
 func (b *bench) loadWithCPU(ctx context.Context, pid, workers int, d time.Duration, req loadgen.Request) ([]*loadgen.Result, cpuUse, error) {
+	return b.loadObserved(ctx, pid, loadgen.Config{Workers: workers, Duration: d, Warmup: b.set.warmup}, req)
+}
+
+// loadObserved is loadWithCPU with a load configuration of the caller's (an Observe hook, say).
+func (b *bench) loadObserved(ctx context.Context, pid int, cfg loadgen.Config, req loadgen.Request) ([]*loadgen.Result, cpuUse, error) {
 	var rs []*loadgen.Result
 	var perReq, cores []float64
 	for range b.set.runs {
@@ -141,7 +146,7 @@ func (b *bench) loadWithCPU(ctx context.Context, pid, workers int, d time.Durati
 			return rs, cpuUse{}, err
 		}
 		start := time.Now()
-		res, err := loadgen.Run(ctx, loadgen.Config{Workers: workers, Duration: d, Warmup: b.set.warmup}, req)
+		res, err := loadgen.Run(ctx, cfg, req)
 		if err != nil {
 			return rs, cpuUse{}, err
 		}

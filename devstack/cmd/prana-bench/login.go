@@ -79,7 +79,13 @@ func (b *bench) logins(ctx context.Context) ([]figure, error) {
 		Target: "≥ 90% of the hashing limit; p99 ≤ 8 × one hash (CPU time)", Seed: "2.3 req/s, p99 7.2 s", Command: rerun + "login"}
 	judgeHashing(&f, seedLogins, http.StatusOK, seedCost.atMost(seedCPU), seedCPU, true)
 	figs = append(figs, f)
-	return figs, nil
+
+	b.step("refresh, c=%d", authWorkers)
+	rf, err := b.refreshes(ctx)
+	if err != nil {
+		return figs, err
+	}
+	return append(figs, rf), nil
 }
 
 // limitText states the hashing limit a figure is judged against, and auth's CPU time per request beside one
