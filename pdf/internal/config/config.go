@@ -54,6 +54,10 @@ type Config struct {
 	// with emulators that requeue an expired message only on a new receive.
 	SQSWaitTime    time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
 	StartupTimeout time.Duration `env:"STARTUP_TIMEOUT" envDefault:"30s"`
+	// WorkerHealthAddr is where the worker answers /healthz and /readyz,
+	// for `pdf-worker healthcheck` in its image. Empty (the default
+	// outside the image): no listener.
+	WorkerHealthAddr string `env:"WORKER_HEALTH_ADDR"`
 
 	HTTP httpserver.Timeouts
 }
