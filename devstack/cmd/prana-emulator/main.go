@@ -1,7 +1,9 @@
 // Command prana-emulator serves the kumo S3+SQS emulator on its own, as LocalStack would: on EMULATOR_ADDR
 // (default :4566), with LocalStack's health path /_localstack/health. It is the LocalStack stand-in of the
 // container tests (no registry here to pull LocalStack from); `prana-emulator healthcheck` probes a running one,
-// for an image without a shell. A development tool: no service imports it.
+// for an image without a shell. Called as curl (its stand-in image links /usr/bin/curl to it), it does what the
+// compose file's health check for LocalStack asks of curl: GET a URL, exit 0 on 2xx and 22 otherwise. A
+// development tool: no service imports it.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -30,6 +33,9 @@ func main() {
 		addr = ":4566"
 	}
 	var err error
+	if filepath.Base(os.Args[0]) == "curl" {
+		os.Exit(curl(os.Args[1:]))
+	}
 	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
 		err = probe(addr)
 	} else {
@@ -114,4 +120,28 @@ func probe(addr string) error {
 		return fmt.Errorf("GET %s: %s", healthPath, resp.Status)
 	}
 	return nil
+}
+
+// curl GETs the last argument that is not a flag, as `curl -fsS URL` does: exit 0 on a 2xx answer, 22 (curl's
+// code for -f) on another, 7 when nothing answers.
+func curl(args []string) int {
+	target := ""
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			target = a
+		}
+	}
+	client := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{Proxy: nil}}
+	resp, err := client.Get(target)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "curl: %v\n", err)
+		return 7
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode/100 != 2 {
+		fmt.Fprintf(os.Stderr, "curl: %s: %s\n", target, resp.Status)
+		return 22
+	}
+	return 0
 }
