@@ -36,6 +36,7 @@ images: ## Build the auth, pdf and worker images with podman; archives, SBOMs, s
 
 .PHONY: test-containers
 test-containers: test-deps images ## Build the images and run them with podman, alone and through docker-compose.yml.
+	scripts/standin-images
 	@rm -f $(IMAGES_OUT)/report.txt
 	PRANA_CONTAINER_TEST=1 PRANA_CONTAINER_REPORT=$(CURDIR)/$(IMAGES_OUT)/report.txt \
 		$(GO) test -count=1 -timeout 20m ./devstack/containers
