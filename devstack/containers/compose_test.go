@@ -96,6 +96,8 @@ func TestComposeWithStandIns(t *testing.T) {
 		if out, err := compose("down", "-v", "-t", "1"); err != nil {
 			t.Logf("podman-compose down: %v\n%s", err, lastLines(out, 10))
 		}
+		// podman-compose 1.0.3's down leaves the project's network.
+		_, _ = p.output(context.Background(), "network", "rm", "-f", project+"_default")
 	})
 	name := func(service string) string { return project + "_" + service + "_1" }
 
