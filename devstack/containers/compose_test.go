@@ -115,6 +115,11 @@ func TestComposeWithStandIns(t *testing.T) {
 			report(t, "compose %-10s healthy %d ms after `podman-compose up`", svc, time.Since(start).Milliseconds())
 		}
 	}
+	for _, svc := range []string{"auth", "pdf", "worker"} {
+		if n := p.must(t, "inspect", "--format", "{{.RestartCount}}", name(svc)); n != "0" {
+			t.Logf("%s restarted %s times before it was healthy; its log:\n%s", svc, n, lastLines(p.logs(name(svc)), 15))
+		}
+	}
 	// podman-compose 1.0.3 hands each health check to podman wrapped in
 	// /bin/sh -c, which images FROM scratch do not have.
 	for _, svc := range []string{"auth", "pdf", "worker"} {
