@@ -11,7 +11,7 @@ MIGRATIONS_COPY := auth/internal/adapters/postgres/migrations
 
 .PHONY: help
 help: ## Show this help.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 .PHONY: run
 run: ## Start the whole system locally (PostgreSQL, S3+SQS emulator, auth, pdf, worker).
@@ -27,6 +27,23 @@ FONT_DEPS = $(shell awk 'NF == 2 && $$1 ~ /^fonts-/ {print $$1 ":" $$2}' pdf/fon
 .PHONY: test-deps
 test-deps: ## Install the system packages the tests use, when missing.
 	@scripts/ensure-packages poppler-utils:pdftotext chromium:chromium $(FONT_DEPS)
+
+# The images, built and run with podman (no Docker engine on these
+# machines; scripts/container-setup installs podman when missing).
+IMAGES_OUT := .data/images
+
+.PHONY: images
+images: ## Build the auth, pdf and worker images with podman; archives, SBOMs, sizes in .data/images.
+	@scripts/container-setup
+	scripts/build-images $(IMAGES_OUT)
+
+.PHONY: test-containers
+test-containers: test-deps images ## Build the images and run them with podman, alone and through docker-compose.yml.
+	scripts/standin-images
+	@rm -f $(IMAGES_OUT)/report.txt
+	PRANA_CONTAINER_TEST=1 PRANA_CONTAINER_REPORT=$(CURDIR)/$(IMAGES_OUT)/report.txt \
+		$(GO) test -count=1 -timeout 20m ./devstack/containers
+	@cat $(IMAGES_OUT)/sizes.txt $(IMAGES_OUT)/report.txt
 
 # Each fuzz target as package:Target (`go test -fuzz` takes one of each at a time).
 FUZZ_TARGETS := \

@@ -293,7 +293,7 @@ func TestComposeServicesMatchTheirImages(t *testing.T) {
 		if len(svc.Command) > 0 && !strings.Contains(mainGo, fmt.Sprintf("case %q:", svc.Command[0])) {
 			t.Errorf("%s runs command %q, which %s does not handle", name, svc.Command, bin.main)
 		}
-		if bin.port != "" {
+		if bin.port != "" || len(svc.Healthcheck.Test) > 0 {
 			// No shell in scratch: the exec form, running the image's own probe.
 			hc := svc.Healthcheck.Test
 			if want := []string{"CMD", final.entrypoint(), "healthcheck"}; !slices.Equal(hc, want) {

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -212,6 +213,41 @@ func checkImage(t *testing.T, dockerfile string, st dockerStage, all []dockerSta
 					t.Errorf("%s: COPY %s: .dockerignore keeps it out of the build context", dockerfile, src)
 				}
 			}
+		}
+	}
+}
+
+// TestDockerfilesTakeTheGoImageAsABuildArg: each build stage is FROM the
+// build argument GO_IMAGE, whose default is the official Go image named
+// without a registry host (the container test passes an image made here);
+// the images that render PDFs carry the fonts of pdf/fonts.txt where the
+// renderer looks for them.
+func TestDockerfilesTakeTheGoImageAsABuildArg(t *testing.T) {
+	t.Parallel()
+	arg := regexp.MustCompile(`(?m)^ARG GO_IMAGE=(\S+)$`)
+	for _, df := range []string{"auth/Dockerfile", "pdf/Dockerfile", "pdf/worker.Dockerfile"} {
+		text := string(readRepoFile(t, df))
+		m := arg.FindStringSubmatch(text)
+		if m == nil {
+			t.Errorf("%s: no `ARG GO_IMAGE=<default>` before its stages", df)
+			continue
+		}
+		if !strings.HasPrefix(m[1], "golang:1.26") || strings.Contains(strings.SplitN(m[1], ":", 2)[0], "/") {
+			t.Errorf("%s: GO_IMAGE defaults to %q, want the official golang:1.26 image, no registry host", df, m[1])
+		}
+		stages := parseDockerfile(text)
+		if len(stages) == 0 || stages[0].Image != "${GO_IMAGE}" {
+			t.Errorf("%s: the build stage is not FROM ${GO_IMAGE}", df)
+		}
+		if df == "auth/Dockerfile" {
+			continue
+		}
+		final := stages[len(stages)-1]
+		if !slices.ContainsFunc(final.instr("COPY"), func(a string) bool { return strings.HasSuffix(a, " /usr/share/fonts/prana") }) {
+			t.Errorf("%s: the final stage copies no fonts to /usr/share/fonts/prana", df)
+		}
+		if !strings.Contains(text, "pdf/fonts.txt") {
+			t.Errorf("%s: the fonts do not come from pdf/fonts.txt", df)
 		}
 	}
 }

@@ -150,6 +150,7 @@ func run(ctx context.Context) error {
 	if *out == "" { // a partial run must not replace the full report
 		return rep.write(os.Stdout)
 	}
+	rep.Kept = keptSection(*out)
 	f, err := os.Create(*out)
 	if err != nil {
 		return err

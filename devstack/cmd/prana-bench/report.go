@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
@@ -38,6 +39,28 @@ type report struct {
 	Load     [2]string // 1-minute load average at the start and at the end: how busy the machine was
 	Figures  []figure
 	Micro    string // output of the Go micro-benchmarks, when given
+	Kept     string // the section between keepStart and keepEnd of the file replaced, measured by other commands
+}
+
+// The part of BENCHMARKS.md that other commands measure (the container images, by `make test-containers`):
+// kept as it is when the report is written again.
+const (
+	keepStart = "<!-- kept by make bench: measured by other commands -->"
+	keepEnd   = "<!-- end of kept -->"
+)
+
+// keptSection returns the kept section of the file at path, markers included, or "".
+func keptSection(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	i, j := strings.Index(s, keepStart), strings.Index(s, keepEnd)
+	if i < 0 || j < i {
+		return ""
+	}
+	return s[i : j+len(keepEnd)]
 }
 
 // mark is the verdict column.
@@ -82,6 +105,9 @@ func (r report) write(w io.Writer) error {
 		"for a smoke test (written to .data/bench/BENCHMARKS-quick.md). `go run ./devstack/cmd/prana-bench -only NAME[,NAME…]` " +
 		"reruns groups of figures and prints their rows " +
 		"(names in the command column).\n")
+	if r.Kept != "" {
+		b.WriteString("\n" + r.Kept + "\n")
+	}
 	if r.Micro != "" {
 		b.WriteString("\n## Go micro-benchmarks\n\n```\n" + strings.TrimSpace(r.Micro) + "\n```\n")
 	}

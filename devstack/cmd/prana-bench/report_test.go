@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +140,26 @@ func TestParseHashCost(t *testing.T) {
 		if _, err := parseHashCost(bad); err == nil {
 			t.Errorf("parseHashCost(%q): want an error", bad)
 		}
+	}
+}
+
+// TestKeptSectionSurvivesARewrite: the figures other commands measured (the container images) stay in
+// BENCHMARKS.md when make bench writes it again.
+func TestKeptSectionSurvivesARewrite(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "BENCHMARKS.md")
+	kept := keepStart + "\n## Container images\n\n| image | size |\n" + keepEnd
+	if err := os.WriteFile(path, []byte("# Benchmarks\n\nold table\n\n"+kept+"\n\nold micro\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := (report{Kept: keptSection(path)}).write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), kept) || strings.Contains(b.String(), "old table") {
+		t.Errorf("rewritten report:\n%s", b.String())
+	}
+	if keptSection(filepath.Join(t.TempDir(), "none.md")) != "" {
+		t.Error("a missing file has a kept section")
 	}
 }

@@ -1,11 +1,15 @@
 // Command pdf-worker takes render jobs from SQS, renders each profile PDF
 // and puts it in S3. On SIGTERM it stops receiving, finishes what it holds
-// (within WORKER_DRAIN_TIMEOUT) and exits.
+// (within WORKER_DRAIN_TIMEOUT) and exits. `pdf-worker healthcheck` exits 0
+// when the running worker answers ready on WORKER_HEALTH_ADDR (for images
+// without a shell).
 package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 
 	"github.com/google/uuid"
 
@@ -17,13 +21,32 @@ import (
 	"prana/pdf/internal/domain"
 	"prana/pdf/internal/gctune"
 	"prana/shared/cmdmain"
+	"prana/shared/health"
+	"prana/shared/healthprobe"
 )
 
 func main() {
 	// The worker keeps nothing between jobs: its renders in flight are most
 	// of its heap.
 	gctune.Apply(128 << 20)
-	cmdmain.Run("pdf-worker", config.Load, func(c config.Config) string { return c.LogLevel }, run)
+	cmdmain.Run("pdf-worker", config.Load, func(c config.Config) string { return c.LogLevel }, command)
+}
+
+// command runs the subcommand named on the command line: none (or run)
+// consumes, healthcheck probes the running worker.
+func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	cmd := "run"
+	if len(os.Args) > 1 {
+		cmd = os.Args[1]
+	}
+	switch cmd {
+	case "run":
+		return run(ctx, cfg, log)
+	case "healthcheck":
+		return healthprobe.Probe(ctx, cfg.WorkerHealthAddr)
+	default:
+		return fmt.Errorf("unknown command %q (use run or healthcheck)", cmd)
+	}
 }
 
 // run wires the worker and consumes until ctx is done and the drain ends.
@@ -55,6 +78,13 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Concurrency: concurrency, VisibilityTimeout: cfg.VisibilityTimeout, WaitTime: cfg.SQSWaitTime,
 		MaxReceiveCount: cfg.MaxReceiveCount, DrainTimeout: cfg.WorkerDrainTimeout,
 	})
+	if cfg.WorkerHealthAddr != "" {
+		stop, err := serveHealth(ctx, cfg.WorkerHealthAddr, health.Checks{"sqs": consumer.Ping, "s3": aws.Store.Ping}, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	log.Info("pdf-worker ready", "queue", cfg.QueueName, "bucket", cfg.BucketName, "concurrency", concurrency)
 	return consumer.Run(ctx, taskHandler{svc})
 }

@@ -64,6 +64,10 @@ type Config struct {
 	// SQSWaitTime is the worker's long poll (1–20 s); shorter for tests,
 	// with emulators that requeue an expired message only on a new receive.
 	SQSWaitTime time.Duration `env:"SQS_WAIT_TIME" envDefault:"20s"`
+	// WorkerHealthAddr is where the worker answers /healthz and /readyz,
+	// for `pdf-worker healthcheck` in its image. Empty (the default
+	// outside the image): no listener.
+	WorkerHealthAddr string `env:"WORKER_HEALTH_ADDR"`
 
 	HTTP httpserver.Timeouts
 }

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"prana/shared/health"
+)
+
+// serveHealth answers on addr until stop is called: /healthz 200 while the
+// process runs; /readyz 200 while the worker consumes and its queue and
+// bucket answer, 503 otherwise (and once ctx ends, while it drains). It
+// listens before returning, so a taken port fails the start.
+func serveHealth(ctx context.Context, addr string, checks health.Checks, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("WORKER_HEALTH_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeStatus(w, http.StatusOK, map[string]any{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if ctx.Err() != nil {
+			writeStatus(w, http.StatusServiceUnavailable, map[string]any{"status": "stopping"})
+			return
+		}
+		states, ok := checks.Run(r.Context())
+		if !ok {
+			writeStatus(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": states})
+			return
+		}
+		writeStatus(w, http.StatusOK, map[string]any{"status": "ready", "checks": states})
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("health listener stopped", "err", err)
+		}
+	}()
+	log.Info("health listener ready", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx) // probes only: nothing to lose
+	}, nil
+}
+
+func writeStatus(w http.ResponseWriter, status int, body map[string]any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
