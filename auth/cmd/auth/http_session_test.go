@@ -234,3 +234,56 @@ func queryRow(t *testing.T, s *service, sql string, dst any, args ...any) error 
 	defer conn.Close(context.Background())
 	return conn.QueryRow(t.Context(), sql, args...).Scan(dst)
 }
+
+// TestSessionsInHS256Mode: refresh, password change, logout and erasure
+// work with the seed's ALGORITHM=HS256 too.
+func TestSessionsInHS256Mode(t *testing.T) {
+	t.Parallel()
+	s := newService(t, func(c *config.Config) {
+		c.Algorithm, c.SecretKey, c.Issuer, c.Audience = "HS256", "a-long-enough-hs256-secret-for-tests-"+secretMarker, "", ""
+	})
+	req := validSignup(uniqueEmail("hs256sessions"))
+	s.mustSignup(t, req)
+	pair := s.mustLoginPair(t, req.Email, req.Password)
+	next := s.refresh(t, pair.RefreshToken)
+	if next.JSON200 == nil {
+		t.Fatalf("refresh: %d %s", next.StatusCode(), next.Body)
+	}
+	header, _ := decodeJWT(t, next.JSON200.AccessToken)
+	if header["alg"] != "HS256" {
+		t.Errorf("refreshed token alg %v, want HS256", header["alg"])
+	}
+	pw, err := s.client.ChangePasswordWithResponse(t.Context(), authclient.PasswordChangeRequest{
+		CurrentPassword: req.Password, NewPassword: "another good password 9"}, bearerAuth(next.JSON200.AccessToken))
+	if err != nil || pw.StatusCode() != http.StatusNoContent {
+		t.Fatalf("password change: %v %v", err, pw)
+	}
+	if out, _ := s.client.LogoutWithResponse(t.Context(), authclient.RefreshRequest{RefreshToken: next.JSON200.RefreshToken}); out.StatusCode() != http.StatusNoContent {
+		t.Fatalf("logout: %d", out.StatusCode())
+	}
+	del, err := s.client.DeleteMeWithResponse(t.Context(), authclient.DeleteAccountRequest{Password: "another good password 9"}, bearerAuth(next.JSON200.AccessToken))
+	if err != nil || del.StatusCode() != http.StatusNoContent {
+		t.Fatalf("erasure: %v %v", err, del)
+	}
+}
+
+// TestExpiredAndIdleSessions: past REFRESH_TOKEN_TTL, or REFRESH_IDLE_TIMEOUT
+// without a refresh, a refresh token gets 401.
+func TestExpiredAndIdleSessions(t *testing.T) {
+	t.Parallel()
+	for name, edit := range map[string]func(*config.Config){
+		"lifetime":     func(c *config.Config) { c.RefreshTokenTTL = time.Second },
+		"idle timeout": func(c *config.Config) { c.RefreshIdleTimeout = time.Second },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newService(t, edit)
+			req := validSignup(uniqueEmail("ended"))
+			s.mustSignup(t, req)
+			pair := s.mustLoginPair(t, req.Email, req.Password)
+			time.Sleep(1100 * time.Millisecond)
+			r := s.refresh(t, pair.RefreshToken)
+			problemOf(t, http.StatusUnauthorized, r.HTTPResponse, r.Body)
+		})
+	}
+}
