@@ -13,8 +13,15 @@ import (
 	"time"
 )
 
-// Grace is how long in-flight requests get to finish on shutdown.
-const Grace = 10 * time.Second
+// DefaultGrace is how long in-flight requests get to finish on shutdown,
+// unless SHUTDOWN_GRACE says otherwise.
+const DefaultGrace = 10 * time.Second
+
+// Server is an http.Server and the grace period of its shutdown.
+type Server struct {
+	*http.Server
+	Grace time.Duration
+}
 
 // Timeouts bound how long a client may take over each part of an exchange,
 // so that slow or stalled clients (a header sent byte by byte, a body that
@@ -30,14 +37,18 @@ type Timeouts struct {
 	Write time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"60s"`
 	// Idle bounds a keep-alive connection's wait for its next request.
 	Idle time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"120s"`
+	// Grace is how long in-flight requests get to finish on shutdown; keep
+	// it below the orchestrator's own stop timeout (compose's
+	// stop_grace_period, ECS stopTimeout, terminationGracePeriodSeconds).
+	Grace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"10s"`
 }
 
 // DefaultTimeouts are the timeouts used for zero fields.
 var DefaultTimeouts = Timeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
 
 // New returns a server with the given timeouts (zero fields: the defaults).
-func New(addr string, h http.Handler, log *slog.Logger, t Timeouts) *http.Server {
-	return &http.Server{
+func New(addr string, h http.Handler, log *slog.Logger, t Timeouts) *Server {
+	return &Server{Grace: orDefault(t.Grace, DefaultGrace), Server: &http.Server{
 		Addr:              addr,
 		Handler:           h,
 		ReadHeaderTimeout: orDefault(t.ReadHeader, DefaultTimeouts.ReadHeader),
@@ -46,14 +57,14 @@ func New(addr string, h http.Handler, log *slog.Logger, t Timeouts) *http.Server
 		IdleTimeout:       orDefault(t.Idle, DefaultTimeouts.Idle),
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	}}
 }
 
 // Validate rejects negative timeouts and a header timeout longer than the
 // whole read's (it would never apply).
 func (t Timeouts) Validate() error {
-	if t.ReadHeader < 0 || t.Read < 0 || t.Write < 0 || t.Idle < 0 {
-		return errors.New("HTTP_*_TIMEOUT: must not be negative")
+	if t.ReadHeader < 0 || t.Read < 0 || t.Write < 0 || t.Idle < 0 || t.Grace < 0 {
+		return errors.New("HTTP_*_TIMEOUT and SHUTDOWN_GRACE: must not be negative")
 	}
 	if t.Read > 0 && orDefault(t.ReadHeader, DefaultTimeouts.ReadHeader) > t.Read {
 		return errors.New("HTTP_READ_HEADER_TIMEOUT: must not exceed HTTP_READ_TIMEOUT")
@@ -70,7 +81,7 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // Run listens on srv.Addr and serves until ctx is done, then shuts down.
 // ready, when not nil, is called once the listener is open.
-func Run(ctx context.Context, srv *http.Server, log *slog.Logger, ready func(net.Addr)) error {
+func Run(ctx context.Context, srv *Server, log *slog.Logger, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", srv.Addr, err)
@@ -79,7 +90,7 @@ func Run(ctx context.Context, srv *http.Server, log *slog.Logger, ready func(net
 }
 
 // Serve is Run on an open listener.
-func Serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger, ready func(net.Addr)) error {
+func Serve(ctx context.Context, srv *Server, ln net.Listener, log *slog.Logger, ready func(net.Addr)) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String())
@@ -91,8 +102,8 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", Grace.String())
-	sctx, cancel := context.WithTimeout(context.Background(), Grace)
+	log.Info("shutting down", "grace", srv.Grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), srv.Grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
