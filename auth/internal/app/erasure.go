@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"prana/shared/periodic"
 )
 
 // ErasureOutbox holds the erasures recorded with each account deletion
@@ -35,16 +37,7 @@ type ErasureRelay struct {
 
 // Run relays every interval until ctx ends.
 func (r ErasureRelay) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		r.RelayOnce(ctx)
-	}
+	periodic.Run(ctx, interval, r.RelayOnce)
 }
 
 // RelayOnce sends what is due now, in batches, until nothing is.

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"prana/shared/periodic"
 )
 
 // ErrNoSigningKey means no key may sign right now. It cannot happen while
@@ -87,18 +89,11 @@ func (r *KeyRing) Reload(ctx context.Context) error {
 // falls due, until ctx ends. A failed round is logged and retried at the
 // next tick; the keys loaded before keep serving.
 func (r *KeyRing) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	periodic.Run(ctx, interval, func(ctx context.Context) {
 		if err := r.tick(ctx); err != nil && ctx.Err() == nil {
 			r.log.Warn("signing keys: reload failed; the loaded keys stay in use", "err", err)
 		}
-	}
+	})
 }
 
 func (r *KeyRing) tick(ctx context.Context) error {

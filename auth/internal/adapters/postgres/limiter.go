@@ -12,6 +12,7 @@ import (
 
 	"prana/auth/internal/adapters/postgres/sqlcdb"
 	"prana/auth/internal/app"
+	"prana/shared/periodic"
 )
 
 // Limiter counts attempts in fixed windows kept in PostgreSQL, so each
@@ -70,27 +71,17 @@ func hashKey(h app.LimitHit) []byte {
 // interval until ctx ends. Each replica sweeps; a sweep that finds nothing
 // costs one indexed query.
 func SweepRateLimits(ctx context.Context, pool *pgxpool.Pool, interval time.Duration, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	periodic.Run(ctx, interval, func(ctx context.Context) {
 		for {
 			n, err := sqlcdb.New(pool).DeleteExpiredRateLimitWindows(ctx, 1000)
-			if err != nil {
-				if ctx.Err() == nil {
-					onErr(err)
-				}
-				break
+			if err != nil && ctx.Err() == nil {
+				onErr(err)
 			}
-			if n < 1000 {
-				break
+			if err != nil || n < 1000 {
+				return
 			}
 		}
-	}
+	})
 }
 
 var _ app.RateLimiter = (*Limiter)(nil)

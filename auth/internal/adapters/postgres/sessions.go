@@ -12,6 +12,7 @@ import (
 	"prana/auth/internal/adapters/postgres/sqlcdb"
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
+	"prana/shared/periodic"
 )
 
 // StartSession records a new refresh token family with its first token.
@@ -167,18 +168,11 @@ type SessionHorizon struct {
 // SweepSessions deletes ended sessions and wipes sealed successors past the
 // reuse interval, every interval until ctx ends.
 func (s *Store) SweepSessions(ctx context.Context, interval time.Duration, h SessionHorizon, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	periodic.Run(ctx, interval, func(ctx context.Context) {
 		if err := s.sweepSessionsOnce(ctx, time.Now(), h); err != nil && ctx.Err() == nil {
 			onErr(err)
 		}
-	}
+	})
 }
 
 func (s *Store) sweepSessionsOnce(ctx context.Context, now time.Time, h SessionHorizon) error {
