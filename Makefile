@@ -6,8 +6,7 @@ SHELL := /bin/bash
 GO       ?= go
 # The code generators are pinned in tools/go.mod, outside the workspace.
 TOOL     := GOWORK=off $(GO) tool -modfile=$(CURDIR)/tools/go.mod
-PKGS     := ./auth/... ./pdf/... ./shared/... ./devstack/... ./cli/...
-MIGRATIONS_COPY := auth/internal/adapters/postgres/migrations
+PKGS     := ./auth/... ./pdf/... ./shared/... ./sql/... ./devstack/... ./cli/...
 
 .PHONY: help
 help: ## Show this help.
@@ -87,7 +86,6 @@ loadtest: ## Load-test a running stack with wrk (start `make run` first).
 
 .PHONY: generate
 generate: ## Regenerate the OpenAPI and sqlc code (committed).
-	rm -rf $(MIGRATIONS_COPY) && mkdir -p $(MIGRATIONS_COPY) && cp sql/migrations/*.sql $(MIGRATIONS_COPY)/
 	cd tools && GOWORK=off $(GO) tool sqlc generate -f ../sqlc.yaml
 	cd shared/apicommon && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/common.yaml
 	cd shared/apimodels && $(TOOL) oapi-codegen -config oapi-codegen.yaml ../../api/common.yaml
@@ -106,7 +104,7 @@ verify: generate lint ## Fail if generated code differs from what is committed, 
 
 .PHONY: lint
 lint: lint-spec ## gofmt, go vet, and the spec lint (lint-spec).
-	@out=$$(gofmt -l auth pdf shared devstack cli); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l auth pdf shared sql devstack cli); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
 # The spec tooling (Redocly CLI, openapi-typescript, tsc) is pinned in

@@ -68,6 +68,9 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
+	prana/sql v0.0.0
 )
 
 replace prana/shared => ../shared
+
+replace prana/sql => ../sql

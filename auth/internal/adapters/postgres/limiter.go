@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"prana/auth/internal/adapters/postgres/sqlcdb"
+	"prana/auth/internal/adapters/postgres/internal/sqlcdb"
 	"prana/auth/internal/app"
 	"prana/shared/periodic"
 )

@@ -1,7 +1,7 @@
 package postgres
 
 import (
-	"prana/auth/internal/adapters/postgres/sqlcdb"
+	"prana/auth/internal/adapters/postgres/internal/sqlcdb"
 	"prana/auth/internal/domain"
 )
 

@@ -3,22 +3,16 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-)
 
-// migrations is a copy of sql/migrations that `make generate` keeps in
-// step; go:embed cannot reach outside the module.
-//
-//go:embed migrations/*.sql
-var migrations embed.FS
+	"prana/sql/migrations"
+)
 
 // Migrate applies every pending migration. A rerun is a no-op.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
@@ -28,11 +22,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 }
 
 func migrateDB(ctx context.Context, db *sql.DB, log *slog.Logger) error {
-	dir, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, dir, goose.WithSessionLocker(migrationLock{}))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(migrationLock{}))
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"prana/auth/internal/adapters/postgres/sqlcdb"
+	"prana/auth/internal/adapters/postgres/internal/sqlcdb"
 	"prana/auth/internal/app"
 )
 

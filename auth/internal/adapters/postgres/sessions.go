@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"prana/auth/internal/adapters/postgres/sqlcdb"
+	"prana/auth/internal/adapters/postgres/internal/sqlcdb"
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
 	"prana/shared/periodic"

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"prana/auth/internal/adapters/postgres/sqlcdb"
+	"prana/auth/internal/adapters/postgres/internal/sqlcdb"
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
 )

@@ -1,0 +1,3 @@
+module prana/sql
+
+go 1.26.0
