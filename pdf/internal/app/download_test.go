@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/app"
 )
 
@@ -77,17 +78,24 @@ func TestDownloadServesACachedProfileWithoutRendering(t *testing.T) {
 	}
 }
 
+// TestDownloadDoesNotCacheFailures asks twice for one profile, so both
+// downloads use one cache key: the real cache, not a fake that decides for
+// itself, must render again once the renderer has recovered.
 func TestDownloadDoesNotCacheFailures(t *testing.T) {
 	t.Parallel()
-	svc, r := newDownloader(t, &mapCache{docs: map[string][]byte{}})
+	svc, r := newDownloader(t, pdfcache.New(pdfcache.Limits{MaxBytes: 1 << 20}))
+	p := sampleProfile()
 	boom := errors.New("renderer broke")
 	r.err = boom
-	if _, err := svc.Download(context.Background(), sampleProfile()); !errors.Is(err, boom) {
+	if _, err := svc.Download(context.Background(), p); !errors.Is(err, boom) {
 		t.Fatalf("Download error = %v, want the renderer's", err)
 	}
 	r.err = nil
-	doc, err := svc.Download(context.Background(), sampleProfile())
-	if err != nil || len(doc) == 0 {
-		t.Fatalf("Download after the renderer recovered = (%q, %v)", doc, err)
+	doc, err := svc.Download(context.Background(), p)
+	if err != nil || !bytes.HasPrefix(doc, []byte("%PDF "+p.UserID)) {
+		t.Fatalf("Download of the same profile after the renderer recovered = (%q, %v), want its document", doc, err)
+	}
+	if len(r.times) != 2 {
+		t.Errorf("rendered %d times, want 2: the failure was served from the cache", len(r.times))
 	}
 }
