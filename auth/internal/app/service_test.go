@@ -13,18 +13,40 @@ import (
 	"prana/auth/internal/domain"
 )
 
-// memUsers is an in-memory UserRepository for unit tests.
+// memUsers is an in-memory UserRepository for unit tests. A method named
+// in fail answers that error instead, as a real store does when the
+// database is unreachable.
 type memUsers struct {
 	mu    sync.Mutex
 	byID  map[string]domain.Credentials
 	swaps int
+	fail  map[string]error // method name → error
 }
 
-func newMemUsers() *memUsers { return &memUsers{byID: map[string]domain.Credentials{}} }
+func newMemUsers() *memUsers {
+	return &memUsers{byID: map[string]domain.Credentials{}, fail: map[string]error{}}
+}
+
+// failing makes method answer err from now on; a nil err heals it.
+func (m *memUsers) failing(method string, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fail[method] = err
+}
+
+// hashOf is the stored hash of user id.
+func (m *memUsers) hashOf(id string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.byID[id].PasswordHash
+}
 
 func (m *memUsers) CreateUser(_ context.Context, u domain.NewUser) (domain.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["CreateUser"]; err != nil {
+		return domain.User{}, err
+	}
 	for _, c := range m.byID {
 		if strings.EqualFold(c.User.Email, u.Email) {
 			return domain.User{}, domain.ErrEmailTaken
@@ -38,6 +60,9 @@ func (m *memUsers) CreateUser(_ context.Context, u domain.NewUser) (domain.User,
 func (m *memUsers) CredentialsByEmail(_ context.Context, email string) (domain.Credentials, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["CredentialsByEmail"]; err != nil {
+		return domain.Credentials{}, err
+	}
 	for _, c := range m.byID {
 		if strings.EqualFold(c.User.Email, email) {
 			return c, nil
@@ -49,6 +74,9 @@ func (m *memUsers) CredentialsByEmail(_ context.Context, email string) (domain.C
 func (m *memUsers) UserByID(_ context.Context, id string) (domain.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["UserByID"]; err != nil {
+		return domain.User{}, err
+	}
 	c, ok := m.byID[id]
 	if !ok {
 		return domain.User{}, domain.ErrUserNotFound
@@ -59,6 +87,9 @@ func (m *memUsers) UserByID(_ context.Context, id string) (domain.User, error) {
 func (m *memUsers) CredentialsByID(_ context.Context, id string) (domain.Credentials, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["CredentialsByID"]; err != nil {
+		return domain.Credentials{}, err
+	}
 	c, ok := m.byID[id]
 	if !ok {
 		return domain.Credentials{}, domain.ErrUserNotFound
@@ -69,6 +100,9 @@ func (m *memUsers) CredentialsByID(_ context.Context, id string) (domain.Credent
 func (m *memUsers) ReplacePasswordHash(_ context.Context, id, oldHash, newHash string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["ReplacePasswordHash"]; err != nil {
+		return err
+	}
 	c := m.byID[id]
 	if c.PasswordHash == oldHash {
 		c.PasswordHash = newHash
@@ -79,18 +113,32 @@ func (m *memUsers) ReplacePasswordHash(_ context.Context, id, oldHash, newHash s
 }
 
 // fakeHasher "hashes" as "v<version>:<password>" and counts verifications.
+// err fails every call; hashErr fails only Hash (a saturated pool can let
+// one call through and refuse the next).
 type fakeHasher struct {
 	mu       sync.Mutex
 	version  string
 	verifies int
 	err      error
+	hashErr  error
 }
 
 func (f *fakeHasher) Hash(_ context.Context, pw string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.err != nil {
 		return "", f.err
 	}
+	if f.hashErr != nil {
+		return "", f.hashErr
+	}
 	return f.version + ":" + pw, nil
+}
+
+func (f *fakeHasher) failHash(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.hashErr = err
 }
 
 func (f *fakeHasher) Verify(_ context.Context, pw, hash string) (bool, bool, error) {
@@ -106,9 +154,13 @@ func (f *fakeHasher) Verify(_ context.Context, pw, hash string) (bool, bool, err
 
 func (f *fakeHasher) Decoy() string { return f.version + ":\x00decoy" }
 
-type fakeTokens struct{}
+// fakeTokens issues readable tokens, or fails with err.
+type fakeTokens struct{ err error }
 
-func (fakeTokens) Issue(_ context.Context, u domain.User, sid string) (string, time.Duration, error) {
+func (f fakeTokens) Issue(_ context.Context, u domain.User, sid string) (string, time.Duration, error) {
+	if f.err != nil {
+		return "", 0, f.err
+	}
 	return "token-for-" + u.ID + "-in-" + sid, time.Hour, nil
 }
 
@@ -148,7 +200,9 @@ func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v2"}
 	svc := newService(h, users, LoginLimits{})
-	_, _ = svc.Signup(context.Background(), signup)
+	if _, err := svc.Signup(context.Background(), signup); err != nil {
+		t.Fatal(err)
+	}
 	_, errUnknown := svc.Login(context.Background(), domain.LoginInput{Email: "nobody@example.com", Password: "correct horse"}, "ip")
 	_, errWrong := svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "wrong horse"}, "ip")
 	if !errors.Is(errUnknown, domain.ErrInvalidCredentials) || !errors.Is(errWrong, domain.ErrInvalidCredentials) {
@@ -163,7 +217,10 @@ func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v1"}
 	svc := newService(h, users, LoginLimits{})
-	u, _ := svc.Signup(context.Background(), signup)
+	u, err := svc.Signup(context.Background(), signup)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.version = "v2" // parameters changed since the user signed up
 	tok, err := svc.Login(context.Background(), domain.LoginInput{Email: "IVAN@example.COM", Password: "correct horse"}, "ip")
 	if err != nil || !strings.HasPrefix(tok.Value, "token-for-"+u.ID+"-in-") || tok.Refresh == "" {
@@ -172,7 +229,10 @@ func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 	if got := users.byID[u.ID].PasswordHash; got != "v2:correct horse" {
 		t.Fatalf("hash after login %q, want it rehashed with v2", got)
 	}
-	_, _ = svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "correct horse"}, "ip")
+	again, err := svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "correct horse"}, "ip")
+	if err != nil || !strings.HasPrefix(again.Value, "token-for-"+u.ID+"-in-") {
+		t.Fatalf("login with the rehashed password: %+v %v", again, err)
+	}
 	if users.swaps != 1 {
 		t.Fatalf("%d rehashes, want 1 (a current hash is left alone)", users.swaps)
 	}
@@ -204,12 +264,17 @@ func TestBusyHasherSurfaces(t *testing.T) {
 }
 
 // memLimiter is an in-memory RateLimiter: fixed windows that never end
-// (tests run within one), and the keys it has counted.
+// (tests run within one), and the keys it has counted. With err set it
+// cannot count, as when the database that keeps the counts is down.
 type memLimiter struct {
 	seen map[string]int // limit name + " " + key → attempts counted
+	err  error
 }
 
 func (m *memLimiter) Take(_ context.Context, hits ...LimitHit) (bool, time.Duration, error) {
+	if m.err != nil {
+		return false, 0, m.err
+	}
 	if m.seen == nil {
 		m.seen = map[string]int{}
 	}

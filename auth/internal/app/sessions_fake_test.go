@@ -13,13 +13,22 @@ var testSessionPolicy = SessionPolicy{
 }
 
 // memSessions is an in-memory SessionStore. One mutex stands for the row
-// locks of the real store.
+// locks of the real store. A method named in fail answers that error and
+// changes nothing, as a transaction that cannot commit.
 type memSessions struct {
 	mu       sync.Mutex
 	users    *memUsers
 	families map[string]*memFamily
 	tokens   map[string]*memToken // by string(hash)
 	erasures []erasure
+	fail     map[string]error // method name → error
+}
+
+// failing makes method answer err from now on; a nil err heals it.
+func (m *memSessions) failing(method string, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fail[method] = err
 }
 
 type memFamily struct {
@@ -39,12 +48,15 @@ type erasure struct {
 }
 
 func newMemSessions(users *memUsers) *memSessions {
-	return &memSessions{users: users, families: map[string]*memFamily{}, tokens: map[string]*memToken{}}
+	return &memSessions{users: users, families: map[string]*memFamily{}, tokens: map[string]*memToken{}, fail: map[string]error{}}
 }
 
 func (m *memSessions) StartSession(_ context.Context, family, userID string, hash []byte, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["StartSession"]; err != nil {
+		return err
+	}
 	m.families[family] = &memFamily{userID: userID, created: now, lastUsed: now}
 	m.tokens[string(hash)] = &memToken{family: family}
 	return nil
@@ -53,6 +65,9 @@ func (m *memSessions) StartSession(_ context.Context, family, userID string, has
 func (m *memSessions) UseRefreshToken(_ context.Context, hash []byte, use func(RefreshRecord) (RefreshUse, error)) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["UseRefreshToken"]; err != nil {
+		return err
+	}
 	t, ok := m.tokens[string(hash)]
 	if !ok {
 		return ErrRefreshUnknown
@@ -81,6 +96,9 @@ func (m *memSessions) UseRefreshToken(_ context.Context, hash []byte, use func(R
 func (m *memSessions) EndSessionOf(_ context.Context, hash []byte, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["EndSessionOf"]; err != nil {
+		return err
+	}
 	if t, ok := m.tokens[string(hash)]; ok && m.families[t.family].revokedAt.IsZero() {
 		m.families[t.family].revokedAt = now
 	}
@@ -90,6 +108,9 @@ func (m *memSessions) EndSessionOf(_ context.Context, hash []byte, now time.Time
 func (m *memSessions) EndOtherSessions(_ context.Context, userID, keep string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["EndOtherSessions"]; err != nil {
+		return err
+	}
 	for id, f := range m.families {
 		if f.userID == userID && id != keep && f.revokedAt.IsZero() {
 			f.revokedAt = now
@@ -101,6 +122,9 @@ func (m *memSessions) EndOtherSessions(_ context.Context, userID, keep string, n
 func (m *memSessions) EraseUser(_ context.Context, userID string, dueAt []time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.fail["EraseUser"]; err != nil {
+		return err
+	}
 	m.users.mu.Lock()
 	defer m.users.mu.Unlock()
 	if _, ok := m.users.byID[userID]; !ok {
