@@ -24,8 +24,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 	"github.com/caarlos0/env/v11"
 	"github.com/google/uuid"
 
@@ -174,8 +176,14 @@ func (w *worker) sendRaw(t testing.TB, body string) {
 func (w *worker) object(t testing.TB, key string) (body []byte, contentType string, ok bool) {
 	t.Helper()
 	out, err := w.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(w.cfg.BucketName), Key: aws.String(key)})
-	if err != nil {
+	if isNoSuchKey(err) {
 		return nil, "", false
+	}
+	if err != nil {
+		// Any other failure (a missing bucket, an emulator that stopped
+		// answering) says nothing about whether the worker stored the key,
+		// so a "nothing stored" check must not pass on it.
+		t.Fatalf("GetObject(%s): %v", key, err)
 	}
 	defer out.Body.Close()
 	body, err = io.ReadAll(out.Body)
@@ -183,6 +191,15 @@ func (w *worker) object(t testing.TB, key string) (body []byte, contentType stri
 		t.Fatal(err)
 	}
 	return body, aws.ToString(out.ContentType), true
+}
+
+// isNoSuchKey reports whether err is S3's answer for a bucket that exists
+// without the key. NoSuchBucket is a 404 too, so the status alone does not
+// tell.
+func isNoSuchKey(err error) bool {
+	var noKey *s3types.NoSuchKey
+	var apiErr smithy.APIError
+	return errors.As(err, &noKey) || errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchKey"
 }
 
 // waitObject waits for key to be stored and returns it.
