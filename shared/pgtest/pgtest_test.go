@@ -8,13 +8,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 )
-
-// systemURL is the server this machine provides; TestWithTestDatabaseURL points the tests at it.
-const systemURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 
 func TestMain(m *testing.M) { os.Exit(Main(m)) }
 
@@ -107,27 +103,35 @@ func TestServerChoice(t *testing.T) {
 	}
 }
 
-// TestWithTestDatabaseURL reruns this package's tests with TEST_DATABASE_URL pointing at the machine's server,
-// so that one `go test` covers both modes.
-func TestWithTestDatabaseURL(t *testing.T) {
+// TestOtherServerMode reruns this package's database tests in the mode this run is not in: with TEST_DATABASE_URL
+// pointing at a throwaway cluster of the test's own when it is unset, and without it when it is set. So one
+// `go test` covers both modes on any machine, whether or not something listens on :5432.
+func TestOtherServerMode(t *testing.T) {
 	t.Parallel()
-	if os.Getenv(EnvURL) != "" {
-		t.Skipf("already running with %s", EnvURL)
+	env := withoutVar(os.Environ(), EnvURL)
+	mode := "without " + EnvURL
+	if os.Getenv(EnvURL) == "" {
+		dsn := NewCluster(t).DSN("postgres")
+		env = append(env, EnvURL+"="+dsn)
+		mode = "with " + EnvURL + "=" + dsn
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, systemURL)
-	if err != nil {
-		t.Skipf("no server at %s: %v", systemURL, err)
-	}
-	conn.Close(ctx)
-
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestNewDatabase|^TestServerChoice$", "-test.v")
-	cmd.Env = append(os.Environ(), EnvURL+"="+systemURL)
+	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestServerChoice") {
-		t.Fatalf("tests with %s=%s: %v\n%s", EnvURL, systemURL, err, out)
+		t.Fatalf("tests %s: %v\n%s", mode, err, out)
 	}
+}
+
+// withoutVar is env without name's entries.
+func withoutVar(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func TestNewClusterCanBeStoppedAndStarted(t *testing.T) {
