@@ -13,7 +13,6 @@ import (
 	"os"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -174,15 +173,18 @@ func TestImagesRunAsUsersWould(t *testing.T) {
 		t.Errorf("the worker's log does not say its consumer stopped after the drain; last lines:\n%s", lastLines(logs, 5))
 	}
 
-	// The others, at once, as `compose down` does.
-	var wg sync.WaitGroup
-	for _, c := range []*container{pdfC, auth} {
-		wg.Go(func() {
-			took := c.stop(t)
-			report(t, "stop    %-6s %d ms (grace %s)", c.service, took.Milliseconds(), c.grace)
-		})
-	}
-	wg.Wait()
+	// The others, at once, as `compose down` does. Parallel subtests, not
+	// bare goroutines: stop may call t.Fatal, which only a test's own
+	// goroutine may do.
+	t.Run("stop the others at once", func(t *testing.T) {
+		for _, c := range []*container{pdfC, auth} {
+			t.Run(c.service, func(t *testing.T) {
+				t.Parallel()
+				took := c.stop(t)
+				report(t, "stop    %-6s %d ms (grace %s)", c.service, took.Milliseconds(), c.grace)
+			})
+		}
+	})
 }
 
 func uploadJob(t *testing.T, pc *pdfclient.ClientWithResponses) *pdfclient.UploadAccepted {

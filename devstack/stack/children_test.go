@@ -2,6 +2,7 @@ package stack
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -57,9 +58,9 @@ func TestSupervisorStopsWithSIGTERMThenKills(t *testing.T) {
 	if _, err := sup.Start("stubborn", "/bin/sh", "-c", `trap '' TERM; echo up; while :; do sleep 0.1; done`); err != nil {
 		t.Fatal(err)
 	}
-	for !strings.Contains(out.String(), "polite | up") || !strings.Contains(out.String(), "stubborn | up") {
-		time.Sleep(20 * time.Millisecond) // the traps are set once "up" is printed
-	}
+	stopAtEnd(t, sup)
+	// The traps are set once "up" is printed.
+	waitOutput(t, &out, nil, "polite | up", "stubborn | up")
 	var logs []string
 	start := time.Now()
 	sup.Stop(time.Second, func(msg string, _ ...any) { logs = append(logs, msg) })
@@ -83,12 +84,8 @@ func TestStartEnvAddsSettingsAndStopEndsOneChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for !strings.Contains(out.String(), "job    | hello extra") {
-		if c.Exited() {
-			t.Fatalf("exited early: %q", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	stopAtEnd(t, sup)
+	waitOutput(t, &out, c.Exited, "job    | hello extra")
 	if c.Pid() <= 0 {
 		t.Errorf("pid %d", c.Pid())
 	}
@@ -98,4 +95,30 @@ func TestStartEnvAddsSettingsAndStopEndsOneChild(t *testing.T) {
 	if !c.Exited() || c.Err != nil {
 		t.Errorf("after Stop: exited %v, err %v", c.Exited(), c.Err)
 	}
+}
+
+// waitOutput waits until out holds every one of wants. It fails the test
+// when gone (if given) reports the child exited first, or after a deadline:
+// a child that never prints must not hang the run.
+func waitOutput(t *testing.T, out *safeBuffer, gone func() bool, wants ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		missing := slices.DeleteFunc(slices.Clone(wants), func(w string) bool { return strings.Contains(out.String(), w) })
+		switch {
+		case len(missing) == 0:
+			return
+		case gone != nil && gone():
+			t.Fatalf("the child exited before printing %q; output %q", missing, out.String())
+		case time.Now().After(deadline):
+			t.Fatalf("no %q after 10s; output %q", missing, out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stopAtEnd stops what sup still runs when the test ends, so a test that
+// fails early leaves no child looping behind it.
+func stopAtEnd(t *testing.T, sup *Supervisor) {
+	t.Cleanup(func() { sup.Stop(time.Second, func(string, ...any) {}) })
 }

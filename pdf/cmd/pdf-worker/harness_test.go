@@ -138,13 +138,17 @@ func (w *worker) queuedTask(t testing.TB, name string) domain.Task {
 // record saves task's job as queued, as the API does before sending it.
 func (w *worker) record(t testing.TB, task domain.Task) {
 	t.Helper()
+	if err := w.saveQueued(task); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *worker) saveQueued(task domain.Task) error {
 	job := domain.Job{
 		ID: task.JobID, UserID: task.Profile.UserID, Status: domain.JobQueued,
 		URL: w.stack.Store.PublicURL(task.Profile.ObjectKey()), UpdatedAt: task.RequestedAt,
 	}
-	if err := w.stack.Store.SaveJob(context.Background(), job); err != nil {
-		t.Fatal(err)
-	}
+	return w.stack.Store.SaveJob(context.Background(), job)
 }
 
 // queuedTaskFor is an upload task for a new user, not yet recorded.
@@ -158,9 +162,13 @@ func (w *worker) queuedTaskFor(name string) domain.Task {
 
 func (w *worker) publish(t testing.TB, task domain.Task) {
 	t.Helper()
-	if err := sqsqueue.NewPublisher(w.stack.SQS, w.queueURL, sqsqueue.PublisherOptions{}).Publish(context.Background(), task); err != nil {
+	if err := w.send(task); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func (w *worker) send(task domain.Task) error {
+	return sqsqueue.NewPublisher(w.stack.SQS, w.queueURL, sqsqueue.PublisherOptions{}).Publish(context.Background(), task)
 }
 
 func (w *worker) sendRaw(t testing.TB, body string) {
