@@ -22,6 +22,13 @@ import (
 // only on a new receive).
 var faultEnv = []string{"SQS_VISIBILITY_TIMEOUT=2s", "SQS_WAIT_TIME=1s"}
 
+// sigtermEnv keeps a received message invisible far longer than
+// sigtermJobsDeadline, so a job a stopping worker abandons cannot be saved
+// by its redelivery to the next worker within the test.
+var sigtermEnv = []string{"SQS_VISIBILITY_TIMEOUT=300s", "SQS_WAIT_TIME=1s"}
+
+const sigtermJobsDeadline = 60 * time.Second
+
 // startWorker starts one more pdf-worker with the stack's settings, edited
 // by env (later settings win), and waits until it consumes.
 func (s *stack) startWorker(t *testing.T, env ...string) *proc {

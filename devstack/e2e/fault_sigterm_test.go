@@ -151,11 +151,18 @@ func jsonRequest(method, url, token string, body any) *http.Request {
 // flight. Each exits 0; every request it accepted is answered; every job
 // the API accepted ends stored (the jobs still queued are stored by the
 // next worker); nothing is half-written.
+//
+// The queue's visibility timeout is far longer than the test: a message the
+// stopped worker received and then neither finished nor released would stay
+// invisible, so the queue must hold no message in flight once the worker
+// has stopped (no other worker runs then), and every job must be done by
+// the next worker well before such a message could come back.
 func TestSIGTERMUnderLoad(t *testing.T) {
 	t.Parallel()
-	s := startStack(t, stackOptions{env: faultEnv})
+	s := startStack(t, stackOptions{env: sigtermEnv})
 	worker := s.startWorker(t)
 	u := s.signupAndLogin(t, "Іван", "Петренко")
+	queue := openQueue(t, s.Queue)
 	var pdf *proc
 	for _, p := range s.procs {
 		if p.name == "pdf" {
@@ -175,6 +182,9 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		return len(logLines(worker, map[string]string{"msg": "task done"})) >= 3, nil
 	})
 	s.stopProc(t, worker) // exit 0 within its grace, checked
+	if _, inFlight := queue.counts(t); inFlight != 0 {
+		t.Errorf("the stopped worker left %d messages in flight: received, neither finished nor released", inFlight)
+	}
 	time.Sleep(300 * time.Millisecond)
 	s.stopProc(t, pdf)
 	close(stop)
@@ -191,11 +201,15 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		if err := json.Unmarshal(b, &acc); err != nil {
 			t.Fatalf("202 body %s: %v", b, err)
 		}
-		waitDone(t, c, acc.JobID, 60*time.Second)
+		waitDone(t, c, acc.JobID, sigtermJobsDeadline)
 	}
 	if len(uploads.bodies) < 3 {
 		t.Errorf("only %d uploads accepted: the load proved little", len(uploads.bodies))
 	}
+	waitFor(t, 10*time.Second, "the queue to be empty", func() (bool, error) {
+		visible, inFlight := queue.counts(t)
+		return visible == 0 && inFlight == 0, nil
+	})
 
 	// Logins (and a signup each) pour in; the auth service is stopped.
 	var auth *proc

@@ -44,13 +44,14 @@ func NewConsumer(client *sqs.Client, queueURL string, log *slog.Logger, opts Con
 	}
 }
 
-// Run receives and handles messages until ctx is cancelled. It then stops
-// receiving at once, lets running handlers finish (up to the drain timeout)
-// and returns. A queue it cannot reach is retried with backoff: Run does not
-// give up. The error is non-nil only when the drain timed out.
+// Run receives and handles messages until ctx is cancelled. It then starts
+// no new receive, lets the receives in flight end and the running handlers
+// finish, all within the drain timeout, and returns. A queue it cannot reach
+// is retried with backoff: Run does not give up. The error is non-nil only
+// when the drain timed out.
 func (c *Consumer) Run(ctx context.Context, h Handler) error {
-	// Handlers, and the calls that settle their messages, get a context that
-	// outlives ctx, so that a shutdown lets running work finish.
+	// Receives, handlers and the calls that settle their messages get a
+	// context that outlives ctx, so that a shutdown lets them finish.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	c.deletes.run(work)
@@ -64,12 +65,15 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 	for range c.opts.Receivers {
 		receivers.Go(func() { c.receiveLoop(ctx, work, h, slots, &handlers) })
 	}
-	receivers.Wait()
-	return c.drain(&handlers, stopWork)
+	<-ctx.Done()
+	return c.drain(&receivers, &handlers, stopWork)
 }
 
 // receiveLoop receives into free slots and starts a handler per message,
-// until ctx ends.
+// until ctx ends. A receive in flight when ctx ends is not cut short: SQS
+// may already have taken messages for it, and an answer dropped on the way
+// would leave them invisible to every worker for the visibility timeout.
+// It runs on work and ends within its long poll; what it brings is handled.
 func (c *Consumer) receiveLoop(ctx, work context.Context, h Handler, slots chan struct{}, handlers *sync.WaitGroup) {
 	for ctx.Err() == nil {
 		if !c.backoff.wait(ctx) {
@@ -79,7 +83,7 @@ func (c *Consumer) receiveLoop(ctx, work context.Context, h Handler, slots chan 
 		if n == 0 {
 			return
 		}
-		msgs, err := c.receive(ctx, n)
+		msgs, err := c.receive(work, n)
 		for range n - len(msgs) {
 			<-slots
 		}
@@ -140,11 +144,17 @@ func (c *Consumer) receive(ctx context.Context, n int) ([]types.Message, error) 
 	return out.Messages, nil
 }
 
-// drain waits for running handlers. At the drain timeout it cancels them;
-// their messages stay on the queue and come back later.
-func (c *Consumer) drain(wg *sync.WaitGroup, stopWork context.CancelFunc) error {
+// drain waits for the receives in flight, then for the handlers they and
+// earlier ones started. At the drain timeout it cancels what still runs;
+// the messages of cancelled handlers are handed back to the queue at once
+// (see process).
+func (c *Consumer) drain(receivers, handlers *sync.WaitGroup, stopWork context.CancelFunc) error {
 	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	go func() {
+		receivers.Wait() // every handlers.Go has happened once they are done
+		handlers.Wait()
+		close(done)
+	}()
 	timer := time.NewTimer(c.opts.DrainTimeout)
 	defer timer.Stop()
 	select {

@@ -51,6 +51,10 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 
 	start := time.Now()
 	if err := c.handle(ctx, h, task, d, aws.ToString(m.ReceiptHandle), log); err != nil {
+		if ctx.Err() != nil {
+			c.release(aws.ToString(m.ReceiptHandle), log, err)
+			return
+		}
 		log.Warn("task failed; it will be retried", "last_attempt", d.LastAttempt, "err", err)
 		if c.opts.RetryDelay > 0 {
 			if err := c.changeVisibility(ctx, aws.ToString(m.ReceiptHandle), c.opts.RetryDelay); err != nil {
@@ -64,6 +68,19 @@ func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
 		return
 	}
 	log.Info("task done", "duration", time.Since(start).String())
+}
+
+// release hands back the message of a handler cut off by the drain timeout,
+// so another worker takes it now rather than once its visibility timeout
+// has run out. ctx is over by then: the call gets the drain's grace.
+func (c *Consumer) release(receipt string, log *slog.Logger, cause error) {
+	ctx, cancel := context.WithTimeout(context.Background(), drainGrace)
+	defer cancel()
+	if err := c.changeVisibility(ctx, receipt, 0); err != nil {
+		log.Warn("task stopped by the shutdown; its message returns after the visibility timeout", "err", cause, "release_err", err)
+		return
+	}
+	log.Info("task stopped by the shutdown; its message is back on the queue", "err", cause)
 }
 
 // sentAt is when SQS accepted m (zero when the attribute is absent).
