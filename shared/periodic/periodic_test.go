@@ -2,39 +2,51 @@ package periodic
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-func TestRunCallsUntilCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var calls atomic.Int32
-	done := make(chan struct{})
-	go func() {
-		Run(ctx, time.Millisecond, func(context.Context) {
-			if calls.Add(1) == 3 {
-				cancel()
+// The tests run in a synctest bubble: its clock moves only when every
+// goroutine in it is blocked, so intervals of an hour take no real time
+// and the counts are exact.
+
+func TestRunCallsEveryIntervalUntilCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		start := time.Now()
+		var at []time.Duration
+		done := make(chan struct{})
+		go func() {
+			Run(ctx, time.Minute, func(context.Context) {
+				at = append(at, time.Since(start))
+				if len(at) == 3 {
+					cancel()
+				}
+			})
+			close(done)
+		}()
+		<-done // returns only if Run does
+		want := []time.Duration{time.Minute, 2 * time.Minute, 3 * time.Minute}
+		if len(at) != len(want) {
+			t.Fatalf("calls at %v, want %v", at, want)
+		}
+		for i := range want {
+			if at[i] != want[i] {
+				t.Fatalf("calls at %v, want %v", at, want)
 			}
-		})
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return after its context ended")
-	}
-	if n := calls.Load(); n < 3 {
-		t.Fatalf("%d calls, want 3", n)
-	}
+		}
+	})
 }
 
 func TestRunWaitsOneIntervalFirst(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	called := false
-	Run(ctx, time.Hour, func(context.Context) { called = true })
-	if called {
-		t.Fatal("fn ran before the first interval had passed")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour-time.Nanosecond)
+		defer cancel()
+		called := false
+		Run(ctx, time.Hour, func(context.Context) { called = true })
+		if called {
+			t.Fatal("fn ran before the first interval had passed")
+		}
+	})
 }

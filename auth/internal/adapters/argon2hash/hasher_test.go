@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"prana/auth/internal/app"
@@ -82,33 +82,39 @@ func TestVerifyRejectsMalformed(t *testing.T) {
 	}
 }
 
+// TestGateAnswersBusyBeyondQueue runs in a synctest bubble: synctest.Wait
+// returns once the second caller is blocked in the queue, with no polling.
 func TestGateAnswersBusyBeyondQueue(t *testing.T) {
 	t.Parallel()
-	g := NewGate(1, 1, time.Minute)
-	release, err := g.Enter(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { // takes the one queue place
-		defer wg.Done()
-		r, err := g.Enter(context.Background())
-		if err == nil {
-			r()
+	synctest.Test(t, func(t *testing.T) {
+		g := NewGate(1, 1, time.Minute)
+		release, err := g.Enter(context.Background())
+		if err != nil {
+			t.Fatal(err)
 		}
-	}()
-	for g.Waiting() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	if _, err := g.Enter(context.Background()); !errors.Is(err, app.ErrBusy) {
-		t.Fatalf("third caller: got %v, want ErrBusy", err)
-	}
-	release()
-	wg.Wait()
-	if g.Running() != 0 || g.Waiting() != 0 {
-		t.Fatalf("gate not drained: running %d waiting %d", g.Running(), g.Waiting())
-	}
+		queued := make(chan error, 1)
+		go func() { // takes the one queue place
+			r, err := g.Enter(context.Background())
+			if err == nil {
+				r()
+			}
+			queued <- err
+		}()
+		synctest.Wait()
+		if g.Waiting() != 1 {
+			t.Fatalf("%d waiting, want the second caller queued", g.Waiting())
+		}
+		if _, err := g.Enter(context.Background()); !errors.Is(err, app.ErrBusy) {
+			t.Fatalf("third caller: got %v, want ErrBusy", err)
+		}
+		release()
+		if err := <-queued; err != nil {
+			t.Fatalf("the queued caller: %v, want a slot once it was freed", err)
+		}
+		if g.Running() != 0 || g.Waiting() != 0 {
+			t.Fatalf("gate not drained: running %d waiting %d", g.Running(), g.Waiting())
+		}
+	})
 }
 
 func TestGateWaitIsBounded(t *testing.T) {

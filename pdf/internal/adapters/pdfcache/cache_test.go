@@ -8,7 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+	"testing/synctest"
 
 	"prana/pdf/internal/adapters/pdfcache"
 )
@@ -121,38 +121,42 @@ func TestCacheDoesNotKeepFailures(t *testing.T) {
 	}
 }
 
+// TestCacheSharesOneRenderBetweenConcurrentCallers runs in a synctest
+// bubble: synctest.Wait returns once every caller is blocked, so all of
+// them have reached the cache while the render still runs, with no guess
+// at how long that takes.
 func TestCacheSharesOneRenderBetweenConcurrentCallers(t *testing.T) {
 	t.Parallel()
-	c := pdfcache.New(pdfcache.Limits{MaxBytes: 1 << 20})
-	release := make(chan struct{})
-	var n atomic.Int64
-	render := func(context.Context) ([]byte, error) {
-		n.Add(1)
-		<-release
-		return []byte("doc"), nil
-	}
-	const callers = 20
-	var wg sync.WaitGroup
-	var started sync.WaitGroup
-	started.Add(callers)
-	for range callers {
-		wg.Go(func() {
-			started.Done()
-			doc, err := c.Document(context.Background(), "k", render)
-			if err != nil || string(doc) != "doc" {
-				t.Errorf("Document = (%q, %v)", doc, err)
-			}
-		})
-	}
-	started.Wait()
-	// Give the callers time to reach the cache before the render ends;
-	// however late they come, more than one render is a failure.
-	time.Sleep(50 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	if got := n.Load(); got != 1 {
-		t.Errorf("%d renders for %d concurrent callers of one key, want 1", got, callers)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c := pdfcache.New(pdfcache.Limits{MaxBytes: 1 << 20})
+		release := make(chan struct{})
+		var n, returned atomic.Int64
+		render := func(context.Context) ([]byte, error) {
+			n.Add(1)
+			<-release
+			return []byte("doc"), nil
+		}
+		const callers = 20
+		var wg sync.WaitGroup
+		for range callers {
+			wg.Go(func() {
+				doc, err := c.Document(context.Background(), "k", render)
+				returned.Add(1)
+				if err != nil || string(doc) != "doc" {
+					t.Errorf("Document = (%q, %v)", doc, err)
+				}
+			})
+		}
+		synctest.Wait()
+		if got := returned.Load(); got != 0 {
+			t.Fatalf("%d callers returned before the render finished", got)
+		}
+		close(release)
+		wg.Wait()
+		if got := n.Load(); got != 1 {
+			t.Errorf("%d renders for %d concurrent callers of one key, want 1", got, callers)
+		}
+	})
 }
 
 func TestCacheWaiterGivesUpButTheRenderCompletes(t *testing.T) {
