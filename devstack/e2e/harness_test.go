@@ -113,7 +113,8 @@ func startStack(t *testing.T, opts stackOptions) *stack {
 		}
 	})
 	// A minimal environment: nothing from the developer's shell leaks in.
-	base := slices.Concat([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.dir, "LOG_LEVEL=debug"}, opts.env)
+	// A short long poll: a stopped worker waits out the one it has open.
+	base := slices.Concat([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + s.dir, "LOG_LEVEL=debug", "SQS_WAIT_TIME=1s"}, opts.env)
 
 	// auth sends erasures to the worker's queue: it needs the AWS settings too.
 	aws := []string{

@@ -108,6 +108,9 @@ func (s *System) baseEnv() []string {
 		"AUTH_JWKS_URL=" + s.AuthURL + "/.well-known/jwks.json",
 		"AUTH_ADDR=" + s.AuthURL[len("http://"):],
 		"PDF_ADDR=" + s.PDFURL[len("http://"):],
+		// The worker waits out its open long poll when stopped: a short one
+		// keeps that within StopGrace.
+		"SQS_WAIT_TIME=5s",
 	}
 }
 

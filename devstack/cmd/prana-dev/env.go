@@ -31,6 +31,9 @@ func serviceDefaults(databaseURL string) []setting {
 		{"AWS_SECRET_ACCESS_KEY", "test"},
 		{"AWS_DEFAULT_REGION", "us-east-1"},
 		{"AUTH_JWKS_URL", "http://localhost:8001/.well-known/jwks.json"},
+		// The worker waits out its open long poll on Ctrl-C (so it drops no
+		// message SQS has handed it): a short poll keeps that within stopTimeout.
+		{"SQS_WAIT_TIME", "5s"},
 	}
 }
 

@@ -27,6 +27,7 @@ func TestWithDefaultsFillsOnlyWhatIsUnsetOrEmpty(t *testing.T) {
 		"AWS_ACCESS_KEY_ID=test",
 		"AWS_SECRET_ACCESS_KEY=test",
 		"AUTH_JWKS_URL=http://localhost:8001/.well-known/jwks.json",
+		"SQS_WAIT_TIME=5s",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
