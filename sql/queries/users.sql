@@ -22,3 +22,10 @@ UPDATE users
 SET password = @new_hash
 WHERE id = @id AND password = @old_hash;
 
+
+-- name: HashSettingsInUse :many
+-- The distinct settings (algorithm and costs) of the stored password
+-- hashes: each PHC string without its last two $-fields, salt and digest.
+-- A sequential scan, run every few minutes.
+SELECT DISTINCT regexp_replace(password, '\$[^$]*\$[^$]*$', '')::text AS settings
+FROM users;

@@ -114,6 +114,16 @@ func (s *Store) ReplacePasswordHash(ctx context.Context, id, oldHash, newHash st
 	return nil
 }
 
+// HashSettingsInUse lists the distinct settings of the stored password
+// hashes (app.HashCensus).
+func (s *Store) HashSettingsInUse(ctx context.Context) ([]string, error) {
+	settings, err := s.q.HashSettingsInUse(ctx)
+	if err != nil {
+		return nil, wrap("hash settings in use", err)
+	}
+	return settings, nil
+}
+
 // Ping reports whether the database answers (readiness).
 func (s *Store) Ping(ctx context.Context) error {
 	return s.pool.Ping(ctx)
@@ -131,4 +141,7 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("%s: %w: %w", op, app.ErrUnavailable, err)
 }
 
-var _ app.UserRepository = (*Store)(nil)
+var (
+	_ app.UserRepository = (*Store)(nil)
+	_ app.HashCensus     = (*Store)(nil)
+)

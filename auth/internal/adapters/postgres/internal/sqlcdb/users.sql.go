@@ -59,6 +59,34 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (CreateU
 	return i, err
 }
 
+const hashSettingsInUse = `-- name: HashSettingsInUse :many
+SELECT DISTINCT regexp_replace(password, '\$[^$]*\$[^$]*$', '')::text AS settings
+FROM users
+`
+
+// The distinct settings (algorithm and costs) of the stored password
+// hashes: each PHC string without its last two $-fields, salt and digest.
+// A sequential scan, run every few minutes.
+func (q *Queries) HashSettingsInUse(ctx context.Context) ([]string, error) {
+	rows, err := q.db.Query(ctx, hashSettingsInUse)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var settings string
+		if err := rows.Scan(&settings); err != nil {
+			return nil, err
+		}
+		items = append(items, settings)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const replacePasswordHash = `-- name: ReplacePasswordHash :execrows
 UPDATE users
 SET password = $1
