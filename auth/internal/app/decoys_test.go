@@ -19,6 +19,7 @@ type settingsHasher struct {
 	mu       sync.Mutex
 	current  string
 	verified []string
+	busyOn   string // settings whose verification fails with ErrBusy
 }
 
 func (h *settingsHasher) Hash(_ context.Context, pw string) (string, error) {
@@ -29,7 +30,11 @@ func (h *settingsHasher) Verify(_ context.Context, pw, hash string) (bool, bool,
 	settings, p, _ := strings.Cut(hash, ":")
 	h.mu.Lock()
 	h.verified = append(h.verified, settings)
+	busy := settings == h.busyOn
 	h.mu.Unlock()
+	if busy {
+		return false, false, ErrBusy
+	}
 	return p == pw, settings != h.current, nil
 }
 
@@ -156,5 +161,25 @@ func TestDecoysFollowTheCensus(t *testing.T) {
 	}
 	if got := unknown(); !slices.Equal(got, []string{currentSettings}) {
 		t.Errorf("after a failed census: unknown email verified %q, want the previous set", got)
+	}
+}
+
+// TestBusyDecoyIsNotAWrongPassword: when the hashing queue refuses a decoy,
+// the login fails as busy (503, retry), not as invalid credentials: a 401
+// earlier than usual would tell that the email exists.
+func TestBusyDecoyIsNotAWrongPassword(t *testing.T) {
+	t.Parallel()
+	svc, h := newDecoyService(t, &fixedCensus{settings: []string{seedSettings}})
+	if err := svc.RefreshHashCensus(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	h.busyOn = seedSettings
+	h.mu.Unlock()
+	for _, email := range []string{"current@example.com", "nobody@example.com"} {
+		_, err := svc.Login(t.Context(), domain.LoginInput{Email: email, Password: "wrong password"}, "192.0.2.1")
+		if !errors.Is(err, ErrBusy) || errors.Is(err, domain.ErrInvalidCredentials) {
+			t.Errorf("%s: %v, want ErrBusy", email, err)
+		}
 	}
 }
