@@ -50,6 +50,7 @@ FUZZ_TARGETS := \
 	./shared/bearer:FuzzAuthorization \
 	./shared/jwtverify:FuzzVerify \
 	./auth/internal/domain:FuzzDateOfBirth \
+	./auth/internal/domain:FuzzName \
 	./auth/internal/adapters/argon2hash:FuzzParsePHC \
 	./pdf/internal/adapters/sqsqueue:FuzzDecodeTask \
 	./pdf/internal/adapters/gopdfrender:FuzzRender \

@@ -59,7 +59,9 @@ type JWKS_Keys_Item struct {
 
 // LoginRequest defines model for LoginRequest.
 type LoginRequest struct {
-	// Email Example: ivan@example.com
+	// Email Matched regardless of letter case and of composed or decomposed accents.
+	//
+	// Example: ivan@example.com
 	Email string `json:"email"`
 
 	// Password Example: correct horse battery staple
@@ -88,12 +90,12 @@ type SignupRequest struct {
 	// Example: 1990-02-28
 	DateOfBirth string `json:"date_of_birth"`
 
-	// Email A plain address, unique regardless of case.
+	// Email A plain address, trimmed and stored in Unicode NFC. Unique regardless of letter case and of composed or decomposed accents. An address holding an invisible format character (Unicode category Cf, such as U+200B) is refused.
 	//
 	// Example: ivan@example.com
 	Email string `json:"email"`
 
-	// Name Trimmed; any script; no control characters.
+	// Name Trimmed and stored in Unicode NFC; any script; at least one letter. Refused: control characters, bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and other invisible format characters such as U+200B. ZWJ and ZWNJ are kept between letters of scripts that need them (Arabic, Persian, Devanagari and the other Indic scripts).
 	//
 	// Example: Іван
 	Name string `json:"name"`
@@ -101,7 +103,9 @@ type SignupRequest struct {
 	// Password Example: correct horse battery staple
 	Password string `json:"password"`
 
-	// Surname Example: Петренко
+	// Surname Trimmed and stored in Unicode NFC; any script; at least one letter. Refused: control characters, bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and other invisible format characters such as U+200B. ZWJ and ZWNJ are kept between letters of scripts that need them (Arabic, Persian, Devanagari and the other Indic scripts).
+	//
+	// Example: Петренко
 	Surname string `json:"surname"`
 }
 

@@ -23,6 +23,20 @@ const objectInUse = "55006"
 // The database is dropped, with any connections the test left open, when the test ends.
 func NewDatabase(t testing.TB) (dsn string) {
 	t.Helper()
+	return newDatabase(t, "")
+}
+
+// NewCLocaleDatabase is NewDatabase with the C locale (LC_COLLATE and LC_CTYPE 'C', UTF-8, from template0): what
+// a cluster gets when initdb finds no usable locale. There lower() and upper() change ASCII letters only, so
+// code that lets the database fold letter case ("ÉMILE" stays "ÉMILE") shows itself.
+func NewCLocaleDatabase(t testing.TB) (dsn string) {
+	t.Helper()
+	return newDatabase(t, " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+}
+
+// newDatabase creates the database with options appended to CREATE DATABASE.
+func newDatabase(t testing.TB, options string) (dsn string) {
+	t.Helper()
 	admin, err := adminURL()
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +49,7 @@ func NewDatabase(t testing.TB) (dsn string) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	if err := createDatabase(ctx, admin, name); err != nil {
+	if err := createDatabase(ctx, admin, name, options); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	t.Cleanup(func() {
@@ -50,10 +64,10 @@ func NewDatabase(t testing.TB) (dsn string) {
 }
 
 // createDatabase creates database name, retrying while the template database is busy.
-func createDatabase(ctx context.Context, admin, name string) error {
+func createDatabase(ctx context.Context, admin, name, options string) error {
 	var pgErr *pgconn.PgError
 	for attempt := 1; ; attempt++ {
-		err := adminExec(ctx, admin, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+		err := adminExec(ctx, admin, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+options)
 		if err == nil {
 			return nil
 		}

@@ -190,3 +190,16 @@ func connect(t *testing.T, dsn string) *pgx.Conn {
 	t.Cleanup(func() { conn.Close(context.Background()) })
 	return conn
 }
+
+func TestNewCLocaleDatabaseFoldsASCIIOnly(t *testing.T) {
+	t.Parallel()
+	conn := connect(t, NewCLocaleDatabase(t))
+	var collate, lower string
+	if err := conn.QueryRow(t.Context(),
+		"SELECT datcollate, lower('ÉMILE') FROM pg_database WHERE datname = current_database()").Scan(&collate, &lower); err != nil {
+		t.Fatal(err)
+	}
+	if collate != "C" || lower != "Émile" {
+		t.Errorf("collation %q, lower('ÉMILE') = %q: want C and Émile", collate, lower)
+	}
+}

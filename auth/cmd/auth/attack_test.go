@@ -29,7 +29,7 @@ func TestAttackMatrixEdDSA(t *testing.T) {
 
 func TestAttackMatrixHS256(t *testing.T) {
 	t.Parallel()
-	const secret = "seed-matrix-secret-0123456789"
+	const secret = "seed-matrix-secret-0123456789abcdef"
 	s := newService(t, func(c *config.Config) {
 		c.Algorithm, c.SecretKey, c.Issuer, c.Audience = "HS256", secret, "", ""
 	})

@@ -130,7 +130,7 @@ func isList(v any) bool { _, ok := v.([]any); return ok }
 // HS256 without aud or iss (what the seed's pdf service expects).
 func TestHS256Mode(t *testing.T) {
 	t.Parallel()
-	const secret = "seed-" + secretMarker + "-secret-0123456789"
+	const secret = "seed-" + secretMarker + "-secret-0123456789abcdef"
 	s := newService(t, func(c *config.Config) {
 		c.Algorithm, c.SecretKey, c.Issuer, c.Audience = "HS256", secret, "", ""
 	})

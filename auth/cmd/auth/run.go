@@ -24,6 +24,7 @@ import (
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
+	"prana/shared/periodic"
 )
 
 // run wires the adapters to the core and serves until ctx is done. ready,
@@ -55,11 +56,14 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	gate := hashGate(cfg, reg)
 	store := postgres.NewStore(pool)
+	hasher := argon2hash.New(hashParams(cfg), gate)
 	svc := app.New(app.Deps{
-		Users: store, Hasher: argon2hash.New(hashParams(cfg), gate), Tokens: issuer,
+		Users: store, Hasher: hasher, Tokens: issuer,
 		Limiter: postgres.NewLimiter(pool, cfg.RateLimitMaxWait), Sessions: store,
 		Limits: loginLimits(cfg), Policy: sessionPolicy(cfg), Log: log,
+		Decoys: hasher, Census: store,
 	})
+	followHashCensus(ctx, svc, log)
 	go postgres.SweepRateLimits(ctx, pool, time.Minute, func(err error) {
 		log.Warn("rate limits: sweeping ended windows failed", "err", err)
 	})
@@ -86,6 +90,25 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 			ready(a)
 		}
 	})
+}
+
+// hashCensusInterval is how often failed logins' decoys are matched to the
+// hash parameters in the users table again: upgrades of seed hashes happen
+// one login at a time, and until the last one a failed login costs one
+// verification per parameter set (app/decoys.go).
+const hashCensusInterval = 5 * time.Minute
+
+// followHashCensus reads the hash parameters in use now, then every
+// hashCensusInterval. A failed read keeps the previous set: logins also
+// add any parameters they meet.
+func followHashCensus(ctx context.Context, svc *app.Service, log *slog.Logger) {
+	refresh := func(ctx context.Context) {
+		if err := svc.RefreshHashCensus(ctx); err != nil {
+			log.Warn("password hash census failed; keeping the previous decoys", "err", err)
+		}
+	}
+	refresh(ctx)
+	go periodic.Run(ctx, hashCensusInterval, refresh)
 }
 
 func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {

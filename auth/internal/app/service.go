@@ -25,17 +25,21 @@ type LoginLimits struct {
 
 // Service runs the auth use cases.
 type Service struct {
-	users     UserRepository
-	hasher    PasswordHasher
-	tokens    TokenIssuer
-	limiter   RateLimiter
-	sessions  SessionStore
-	limits    LoginLimits
-	policy    SessionPolicy
-	log       *slog.Logger
-	now       func() time.Time
-	decoyOnce sync.Once
-	decoyVal  string
+	users    UserRepository
+	hasher   PasswordHasher
+	tokens   TokenIssuer
+	limiter  RateLimiter
+	sessions SessionStore
+	limits   LoginLimits
+	policy   SessionPolicy
+	log      *slog.Logger
+	now      func() time.Time
+	// decoyHasher and census are optional: without them, failed logins
+	// verify one decoy with the current parameters (see decoys.go).
+	decoyHasher DecoyHasher
+	census      HashCensus
+	decoyMu     sync.Mutex
+	decoys      map[string]string // settings in use → a decoy with them; made on first need
 }
 
 // Deps are the ports and settings a Service runs on; none may be nil.
@@ -48,13 +52,17 @@ type Deps struct {
 	Limits   LoginLimits
 	Policy   SessionPolicy
 	Log      *slog.Logger
+	// Decoys and Census make failed logins cost the same whatever the
+	// parameters of the user's hash (decoys.go). Both may be nil.
+	Decoys DecoyHasher
+	Census HashCensus
 }
 
 // New returns a Service on d.
 func New(d Deps) *Service {
 	return &Service{
 		users: d.Users, hasher: d.Hasher, tokens: d.Tokens, limiter: d.Limiter, sessions: d.Sessions,
-		limits: d.Limits, policy: d.Policy, log: d.Log, now: time.Now,
+		limits: d.Limits, policy: d.Policy, log: d.Log, now: time.Now, decoyHasher: d.Decoys, census: d.Census,
 	}
 }
 
@@ -132,13 +140,15 @@ func (s *Service) checkLimits(ctx context.Context, clientIP, email string) error
 }
 
 // authenticate returns the user whose password matches. An unknown email is
-// checked against a decoy hash so that it costs the same time as a wrong
-// password: response timing must not reveal which emails are registered.
+// checked against decoy hashes, and a wrong password against decoys too,
+// so that both cost the same time whatever the parameters of the user's
+// hash: response timing must not reveal which emails are registered
+// (decoys.go).
 func (s *Service) authenticate(ctx context.Context, email, password string) (domain.Credentials, error) {
 	cred, err := s.users.CredentialsByEmail(ctx, email)
 	switch {
 	case errors.Is(err, domain.ErrUserNotFound):
-		if _, _, err := s.hasher.Verify(ctx, password, s.decoyHash()); err != nil {
+		if err := s.verifyDecoys(ctx, password, s.decoysFor("")); err != nil {
 			return domain.Credentials{}, fmt.Errorf("login: %w", err)
 		}
 		return domain.Credentials{}, domain.ErrInvalidCredentials
@@ -150,6 +160,9 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (dom
 		return domain.Credentials{}, fmt.Errorf("login: %w", err)
 	}
 	if !match {
+		if err := s.verifyDecoys(ctx, password, s.decoysFor(cred.PasswordHash)); err != nil {
+			return domain.Credentials{}, fmt.Errorf("login: %w", err)
+		}
 		return domain.Credentials{}, domain.ErrInvalidCredentials
 	}
 	if outdated {
@@ -170,12 +183,6 @@ func (s *Service) rehash(ctx context.Context, cred domain.Credentials, password 
 		return
 	}
 	s.log.InfoContext(ctx, "password rehashed with current parameters", "user_id", cred.User.ID)
-}
-
-// decoyHash is made once, with the current parameters, on first need.
-func (s *Service) decoyHash() string {
-	s.decoyOnce.Do(func() { s.decoyVal = s.hasher.Decoy() })
-	return s.decoyVal
 }
 
 // Me returns the profile of the user a verified token names.

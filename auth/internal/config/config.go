@@ -11,6 +11,7 @@ import (
 
 	"prana/shared/awsconfig"
 	"prana/shared/envconfig"
+	"prana/shared/hs256secret"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
 )
@@ -103,8 +104,8 @@ func (c Config) Validate() error {
 	switch c.Algorithm {
 	case "EdDSA":
 	case "HS256":
-		if len(c.SecretKey) < 16 {
-			errs = append(errs, errors.New("SECRET_KEY: ALGORITHM=HS256 needs a secret of at least 16 characters"))
+		if err := hs256secret.Check("SECRET_KEY", []byte(c.SecretKey)); err != nil {
+			errs = append(errs, err)
 		}
 	default:
 		errs = append(errs, fmt.Errorf("ALGORITHM: %q is not supported (use EdDSA or HS256)", c.Algorithm))

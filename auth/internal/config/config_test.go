@@ -81,3 +81,27 @@ func TestLimitAndTimeoutDefaults(t *testing.T) {
 		t.Errorf("HTTP timeouts %+v, want the 5s default header timeout and the 7s read timeout set", c.HTTP)
 	}
 }
+
+// TestHS256RefusesWeakSecrets: issue 15, finding 5. The example secret of
+// .env.example and the seed's README forged tokens that opened any user's
+// PDF; 16 bytes was the only rule.
+func TestHS256RefusesWeakSecrets(t *testing.T) {
+	for _, secret := range []string{"example_secret_key_hex_string", "sixteen-bytes-ok", strings.Repeat("s", 31)} {
+		t.Setenv("ALGORITHM", "HS256")
+		t.Setenv("SECRET_KEY", secret)
+		_, err := Load()
+		if err == nil {
+			t.Errorf("SECRET_KEY %q accepted", secret)
+			continue
+		}
+		for _, want := range []string{"SECRET_KEY", "openssl rand -base64 48"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("SECRET_KEY %q: error %q does not say %q", secret, err, want)
+			}
+		}
+	}
+	t.Setenv("SECRET_KEY", strings.Repeat("s", 32))
+	if _, err := Load(); err != nil {
+		t.Errorf("a 32-byte secret refused: %v", err)
+	}
+}

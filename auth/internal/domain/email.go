@@ -9,13 +9,19 @@ import (
 // checkEmail accepts a plain address only. net/mail alone would also take
 // "Ivan <ivan@example.com>" and quietly drop the display name, so the parsed
 // address must equal what was typed.
+//
+// The address is stored in NFC, and one holding a format character (a
+// zero-width space, a bidi control) is refused: it would print exactly as
+// the address without it.
 func checkEmail(errs *fieldErrors, field, raw string) string {
-	email := strings.TrimSpace(raw)
+	email := nfc(strings.TrimSpace(raw))
 	switch {
 	case email == "":
 		errs.add(field, "is required")
 	case utf8.RuneCountInString(email) > MaxEmailLength:
 		errs.add(field, "must be at most %d characters", MaxEmailLength)
+	case hasFormatChar(email):
+		errs.add(field, "must not contain invisible format characters (such as U+200B)")
 	case !isPlainAddress(email):
 		errs.add(field, "must be a plain email address such as name@example.com")
 	}
@@ -54,7 +60,7 @@ type LoginInput struct {
 // email's form: a malformed email simply matches no user.
 func CheckLogin(in LoginInput) error {
 	var errs fieldErrors
-	switch email := strings.TrimSpace(in.Email); {
+	switch email := nfc(strings.TrimSpace(in.Email)); {
 	case email == "":
 		errs.add("email", "is required")
 	case utf8.RuneCountInString(email) > MaxEmailLength:
@@ -95,8 +101,13 @@ func CheckPasswordGiven(pw string) error {
 	return errs.err()
 }
 
-// EmailKey is the form of an email that logins and limits match on: trimmed
-// and lower-cased, so letter case never makes two identities.
+// EmailKey is the form of an email that logins, limits and the users
+// table's unique email_key column match on: trimmed, in NFC and
+// lower-cased, so neither letter case nor the composed or decomposed
+// spelling of an accent makes two identities. It is computed here, in Go,
+// and never by the database, whose lower() depends on its collation (under
+// the C locale it leaves "É" alone). Changing it changes which stored keys
+// match: a migration must then recompute them.
 func EmailKey(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
+	return nfc(strings.ToLower(nfc(strings.TrimSpace(email))))
 }

@@ -3,6 +3,9 @@ package domain
 import (
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // FuzzDateOfBirth throws arbitrary strings at the date_of_birth rule.
@@ -36,6 +39,38 @@ func FuzzDateOfBirth(f *testing.F) {
 		}
 		if d.Before(earliestBirth) || d.After(today) {
 			t.Fatalf("%q accepted: outside 1900-01-01 … today", raw)
+		}
+	})
+}
+
+// FuzzName throws arbitrary strings at the name rule. Whatever arrives: no
+// panic; at most one error, on the field; and an accepted name is NFC, has
+// a letter, and holds no format character except a ZWJ or ZWNJ between
+// two characters of one script that needs them.
+func FuzzName(f *testing.F) {
+	for _, s := range []string{
+		"Ivan", "\u200B\u200B", "Bob\u202Eevil", "می\u200Cخواهم", "क्\u200Dष", "Zoe\u0308", "\u200D", "a\u200Db",
+		"ع\u200Dक", "بِ\u200Cسم", "\u0301\u200C\u0628", "42", " \t", "\uFEFFx",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		var errs fieldErrors
+		name := checkName(&errs, "name", raw)
+		if len(errs) > 1 || len(errs) == 1 && errs[0].Field != "name" {
+			t.Fatalf("%+q: errors %+v, want at most one, on name", raw, errs)
+		}
+		if len(errs) == 1 {
+			return
+		}
+		if !norm.NFC.IsNormalString(name) || !hasLetter(name) {
+			t.Fatalf("%+q accepted as %+q: not NFC or no letter", raw, name)
+		}
+		rs := []rune(name)
+		for i, r := range rs {
+			if unicode.Is(unicode.Cf, r) && (r != zwj && r != zwnj || !joinsScript(rs, i)) {
+				t.Fatalf("%+q accepted with format character %U at %d", raw, r, i)
+			}
 		}
 	})
 }

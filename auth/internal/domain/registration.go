@@ -21,8 +21,8 @@ const DateLayout = "2006-01-02"
 // earliestBirth is the oldest date of birth accepted.
 var earliestBirth = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Registration is a signup request that passed validation: names trimmed,
-// date parsed. The password stays plain until the app hashes it.
+// Registration is a signup request that passed validation: names and
+// email trimmed and in Unicode NFC, date parsed. The password stays plain until the app hashes it.
 type Registration struct {
 	Name        string
 	Surname     string
@@ -53,7 +53,7 @@ func NewRegistration(in SignupInput, today time.Time) (Registration, error) {
 }
 
 func checkName(errs *fieldErrors, field, raw string) string {
-	name := strings.TrimSpace(raw)
+	name := nfc(strings.TrimSpace(raw))
 	n := utf8.RuneCountInString(name)
 	switch {
 	case n == 0:
@@ -64,6 +64,10 @@ func checkName(errs *fieldErrors, field, raw string) string {
 		errs.add(field, "must not contain control characters")
 	case !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError):
 		errs.add(field, "must be valid UTF-8 text")
+	case nameRuneProblem(name) != "":
+		errs.add(field, "%s", nameRuneProblem(name))
+	case !hasLetter(name):
+		errs.add(field, "must contain at least one letter")
 	}
 	return name
 }

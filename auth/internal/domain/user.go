@@ -1,6 +1,7 @@
 // Package domain holds the auth service's core: users, the rules their
 // fields obey, and the errors the rest of the service speaks in. It imports
-// nothing but the standard library.
+// nothing but the standard library and golang.org/x/text's Unicode
+// normalisation (NFC), which the standard library lacks.
 package domain
 
 import (

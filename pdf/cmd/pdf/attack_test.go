@@ -29,7 +29,7 @@ func TestAttackMatrixEdDSA(t *testing.T) {
 
 func TestAttackMatrixHS256(t *testing.T) {
 	t.Parallel()
-	const secret = "example_secret_key_hex_string"
+	const secret = "seed-mode-secret-of-this-test-0123456789"
 	s := newService(t, hs256(secret))
 	s.runMatrix(t, tokenattack.Target{Algorithm: "HS256", Secret: []byte(secret)})
 }

@@ -102,7 +102,7 @@ func TestUnauthorizedEdDSA(t *testing.T) {
 
 func TestUnauthorizedHS256(t *testing.T) {
 	t.Parallel()
-	const secret = "example_secret_key_hex_string"
+	const secret = "seed-mode-secret-of-this-test-0123456789"
 	s := newService(t, hs256(secret))
 	u := newUser()
 	iss := newIssuer(t) // a perfectly good EdDSA issuer this service does not use

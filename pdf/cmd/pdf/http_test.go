@@ -103,7 +103,7 @@ func TestDownload(t *testing.T) {
 // the shared secret, tokens minted as the seed minted them.
 func TestSeedModeHS256(t *testing.T) {
 	t.Parallel()
-	const secret = "example_secret_key_hex_string"
+	const secret = "seed-mode-secret-of-this-test-0123456789"
 	s := newService(t, hs256(secret))
 	u := newUser()
 	u.Name, u.Surname = "Zoë", "Ñúñez"

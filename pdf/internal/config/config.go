@@ -10,6 +10,7 @@ import (
 
 	"prana/pdf/internal/adapters/s3store"
 	"prana/shared/awsconfig"
+	"prana/shared/hs256secret"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
 
@@ -105,8 +106,8 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("AUTH_JWKS_URL: must be an absolute http(s) URL"))
 		}
 	case "HS256":
-		if len(c.SecretKey) < 16 {
-			errs = append(errs, errors.New("SECRET_KEY: ALGORITHM=HS256 needs a secret of at least 16 characters"))
+		if err := hs256secret.Check("SECRET_KEY", []byte(c.SecretKey)); err != nil {
+			errs = append(errs, err)
 		}
 	default:
 		errs = append(errs, fmt.Errorf("ALGORITHM: %q is not supported (use EdDSA or HS256)", c.Algorithm))

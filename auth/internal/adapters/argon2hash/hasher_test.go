@@ -162,3 +162,37 @@ func TestDecoyCostsAFullVerify(t *testing.T) {
 		}
 	}
 }
+
+// TestDecoyWithTheSeedsSettings: a decoy made from a stored hash's
+// settings has those settings (so verifying it costs what verifying that
+// hash does), a fresh salt and digest, and matches no password.
+func TestDecoyWithTheSeedsSettings(t *testing.T) {
+	t.Parallel()
+	h := New(Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}, NewGate(1, 1, time.Second))
+	const seed = "$argon2id$v=19$m=102400,t=2,p=8$QMj5v3eu9X5vTUkJIYSQsg$cSv2ZaZNNi7gOGKTt0mCLQ"
+	settings := h.Settings(seed)
+	if settings != "$argon2id$v=19$m=102400,t=2,p=8" {
+		t.Fatalf("Settings(seed) = %q", settings)
+	}
+	for _, from := range []string{settings, "$argon2id$v=19$t=2,p=8,m=102400", settings + "$"} {
+		d, ok := h.DecoyWith(from)
+		if !ok || h.Settings(d) != settings {
+			t.Fatalf("DecoyWith(%q) = %q, %v: want a hash with settings %q", from, d, ok, settings)
+		}
+		if d2, _ := h.DecoyWith(from); d2 == d {
+			t.Error("two decoys alike: salt and digest must be random")
+		}
+	}
+	for _, bad := range []string{"", "$argon2id$v=19", "$bcrypt$v=19$m=1,t=1,p=1", "$argon2id$v=19$m=4294967295,t=1,p=1"} {
+		if d, ok := h.DecoyWith(bad); ok {
+			t.Errorf("DecoyWith(%q) = %q: want false", bad, d)
+		}
+	}
+	if h.Settings("not a hash") != "" {
+		t.Error("Settings of a non-hash is not empty")
+	}
+	d, _ := h.DecoyWith(h.Settings(h.Decoy()))
+	if match, outdated, err := h.Verify(t.Context(), "", d); match || outdated || err != nil {
+		t.Errorf("current-settings decoy: match %v outdated %v err %v", match, outdated, err)
+	}
+}

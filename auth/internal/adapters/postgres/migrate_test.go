@@ -13,6 +13,7 @@ import (
 
 	"prana/auth/internal/adapters/postgres"
 	"prana/shared/logtest"
+	"prana/shared/pgtest"
 )
 
 // seedSchema is the users table exactly as the seed's Alembic migration
@@ -105,14 +106,32 @@ func TestMigrateAdoptsSeedTable(t *testing.T) {
 		t.Errorf("seed row created_at = %v, want the adoption time", u.CreatedAt)
 	}
 
-	var indexDef string
-	err = pool.QueryRow(t.Context(),
-		`SELECT indexdef FROM pg_indexes WHERE tablename = 'users' AND indexname = 'users_email_lower_key'`).Scan(&indexDef)
-	if err != nil {
-		t.Fatalf("lower(email) index: %v", err)
+	// The case-insensitive uniqueness is the email_key column's, filled in
+	// Go for the seed's rows, and no longer lower(email)'s.
+	var key, indexDef string
+	if err := pool.QueryRow(t.Context(), "SELECT email_key FROM users WHERE id = $1", seedUserID).Scan(&key); err != nil {
+		t.Fatalf("email_key of the seed row: %v", err)
 	}
-	if !strings.Contains(indexDef, "UNIQUE") || !strings.Contains(indexDef, "lower((email)") {
-		t.Errorf("index definition %q: want a unique index on lower(email)", indexDef)
+	if key != "seed.user@example.com" {
+		t.Errorf("seed row email_key = %q, want seed.user@example.com", key)
+	}
+	err = pool.QueryRow(t.Context(),
+		`SELECT indexdef FROM pg_indexes WHERE tablename = 'users' AND indexname = 'users_email_key_key'`).Scan(&indexDef)
+	if err != nil {
+		t.Fatalf("email_key index: %v", err)
+	}
+	if !strings.Contains(indexDef, "UNIQUE") || !strings.Contains(indexDef, "(email_key)") {
+		t.Errorf("index definition %q: want a unique index on email_key", indexDef)
+	}
+	var lowerIndexes int
+	if err := pool.QueryRow(t.Context(),
+		`SELECT count(*) FROM pg_indexes WHERE tablename = 'users' AND indexdef LIKE '%lower(%'`).Scan(&lowerIndexes); err != nil || lowerIndexes != 0 {
+		t.Errorf("%d indexes on lower(email) left (err %v): the collation would still decide", lowerIndexes, err)
+	}
+	var nullable string
+	if err := pool.QueryRow(t.Context(),
+		`SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email_key'`).Scan(&nullable); err != nil || nullable != "NO" {
+		t.Errorf("email_key is_nullable = %q (err %v), want NO", nullable, err)
 	}
 	var alembic string
 	if err := pool.QueryRow(t.Context(), "SELECT version_num FROM alembic_version").Scan(&alembic); err != nil {
@@ -160,6 +179,49 @@ func TestMigrateRefusesCaseVariantDuplicates(t *testing.T) {
 	}
 }
 
+// TestMigrateRefusesAccentSpellingDuplicates: a seed database holding one
+// email twice, composed and decomposed ("é" and "e" + U+0301), or in a
+// letter case lower() cannot see under the C locale, cannot be adopted
+// either: the Go migration that fills email_key says which, and leaves the
+// table as it was.
+func TestMigrateRefusesAccentSpellingDuplicates(t *testing.T) {
+	t.Parallel()
+	pool, err := pgxpool.New(t.Context(), pgtest.NewCLocaleDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	exec(t, pool, seedSchema)
+	exec(t, pool, `INSERT INTO users VALUES
+		(gen_random_uuid(), 'E', 'Composed', 'émile@x.io', '1990-01-01', $1),
+		(gen_random_uuid(), 'E', 'Decomposed', 'émile@x.io', '1990-01-01', $1),
+		(gen_random_uuid(), 'Z', 'Upper', 'ŽOFIA@x.io', '1990-01-01', $1),
+		(gen_random_uuid(), 'Z', 'Lower', 'žofia@x.io', '1990-01-01', $1),
+		(gen_random_uuid(), 'B', 'Single', 'b@x.io', '1990-01-01', $1)`, seedHash)
+
+	err = postgres.Migrate(t.Context(), pool, discardLog())
+	if err == nil {
+		t.Fatal("migrate succeeded on a seed database holding one email in two spellings")
+	}
+	msg := err.Error()
+	for _, want := range []string{"cannot adopt the users table", "émile@x.io", "žofia@x.io"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not mention %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "b@x.io") {
+		t.Errorf("error %q names an email that does not clash", msg)
+	}
+	var keyed int
+	if err := pool.QueryRow(t.Context(), "SELECT count(email_key) FROM users").Scan(&keyed); err != nil || keyed != 0 {
+		t.Errorf("%d rows keyed (err %v) after the failed migration, want none", keyed, err)
+	}
+	exec(t, pool, "DELETE FROM users WHERE surname IN ('Decomposed', 'Upper')")
+	if err := postgres.Migrate(t.Context(), pool, discardLog()); err != nil {
+		t.Fatalf("migrate after resolving the clash: %v", err)
+	}
+}
+
 // TestMigrateFiveAtOnce: five replicas starting together on an empty
 // database all succeed, and each migration is applied once. Several rounds,
 // each on a fresh database.
@@ -188,8 +250,9 @@ func TestMigrateFiveAtOnce(t *testing.T) {
 			"SELECT count(*), count(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0").Scan(&applied, &distinct); err != nil {
 			t.Fatal(err)
 		}
-		if applied != distinct || applied != len(migrationFiles(t)) {
-			t.Fatalf("round %d: %d version rows for %d distinct versions and %d files; want one row per migration", round, applied, distinct, len(migrationFiles(t)))
+		// Plus one: migration 6 is Go (migrate_email_key.go).
+		if want := len(migrationFiles(t)) + 1; applied != distinct || applied != want {
+			t.Fatalf("round %d: %d version rows for %d distinct versions and %d migrations; want one row per migration", round, applied, distinct, want)
 		}
 	}
 }

@@ -30,10 +30,12 @@ func NewStore(pool *pgxpool.Pool) *Store {
 }
 
 // uniqueViolation is SQLSTATE 23505. The users table has two unique indexes
-// on email (the seed's and lower(email)); either means "taken".
+// on email (the seed's, on email as typed, and email_key); either means
+// "taken".
 const uniqueViolation = "23505"
 
-// CreateUser inserts u. A duplicate email, in any case, is
+// CreateUser inserts u with its email's key (domain.EmailKey), computed
+// here so that no caller can store another. A duplicate email, in any case, is
 // domain.ErrEmailTaken: the database decides, so concurrent signups with
 // one email cannot both succeed (no check-then-insert race).
 func (s *Store) CreateUser(ctx context.Context, u domain.NewUser) (domain.User, error) {
@@ -42,7 +44,7 @@ func (s *Store) CreateUser(ctx context.Context, u domain.NewUser) (domain.User, 
 		return domain.User{}, fmt.Errorf("create user: id: %w", err)
 	}
 	row, err := s.q.CreateUser(ctx, sqlcdb.CreateUserParams{
-		ID: id, Name: u.Name, Surname: u.Surname, Email: u.Email,
+		ID: id, Name: u.Name, Surname: u.Surname, Email: u.Email, EmailKey: domain.EmailKey(u.Email),
 		DateOfBirth: u.DateOfBirth, PasswordHash: u.PasswordHash,
 	})
 	var pgErr *pgconn.PgError
@@ -55,9 +57,10 @@ func (s *Store) CreateUser(ctx context.Context, u domain.NewUser) (domain.User, 
 	return userFromCreated(row), nil
 }
 
-// CredentialsByEmail finds a user by email, ignoring case.
+// CredentialsByEmail finds a user by email, ignoring case: it looks up the
+// stored key, computed in Go, so the database's collation plays no part.
 func (s *Store) CredentialsByEmail(ctx context.Context, email string) (domain.Credentials, error) {
-	row, err := s.q.UserByEmail(ctx, email)
+	row, err := s.q.UserByEmail(ctx, domain.EmailKey(email))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return domain.Credentials{}, domain.ErrUserNotFound
 	}
@@ -111,6 +114,16 @@ func (s *Store) ReplacePasswordHash(ctx context.Context, id, oldHash, newHash st
 	return nil
 }
 
+// HashSettingsInUse lists the distinct settings of the stored password
+// hashes (app.HashCensus).
+func (s *Store) HashSettingsInUse(ctx context.Context) ([]string, error) {
+	settings, err := s.q.HashSettingsInUse(ctx)
+	if err != nil {
+		return nil, wrap("hash settings in use", err)
+	}
+	return settings, nil
+}
+
 // Ping reports whether the database answers (readiness).
 func (s *Store) Ping(ctx context.Context) error {
 	return s.pool.Ping(ctx)
@@ -128,4 +141,7 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("%s: %w: %w", op, app.ErrUnavailable, err)
 }
 
-var _ app.UserRepository = (*Store)(nil)
+var (
+	_ app.UserRepository = (*Store)(nil)
+	_ app.HashCensus     = (*Store)(nil)
+)

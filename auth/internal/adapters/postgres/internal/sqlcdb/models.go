@@ -61,4 +61,5 @@ type User struct {
 	DateOfBirth time.Time
 	Password    string
 	CreatedAt   time.Time
+	EmailKey    string
 }

@@ -13,8 +13,8 @@ import (
 )
 
 const createUser = `-- name: CreateUser :one
-INSERT INTO users (id, name, surname, email, date_of_birth, password)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO users (id, name, surname, email, email_key, date_of_birth, password)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING id, name, surname, email, date_of_birth, created_at
 `
 
@@ -23,6 +23,7 @@ type CreateUserParams struct {
 	Name         string
 	Surname      string
 	Email        string
+	EmailKey     string
 	DateOfBirth  time.Time
 	PasswordHash string
 }
@@ -42,6 +43,7 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (CreateU
 		arg.Name,
 		arg.Surname,
 		arg.Email,
+		arg.EmailKey,
 		arg.DateOfBirth,
 		arg.PasswordHash,
 	)
@@ -55,6 +57,34 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (CreateU
 		&i.CreatedAt,
 	)
 	return i, err
+}
+
+const hashSettingsInUse = `-- name: HashSettingsInUse :many
+SELECT DISTINCT regexp_replace(password, '\$[^$]*\$[^$]*$', '')::text AS settings
+FROM users
+`
+
+// The distinct settings (algorithm and costs) of the stored password
+// hashes: each PHC string without its last two $-fields, salt and digest.
+// A sequential scan, run every few minutes.
+func (q *Queries) HashSettingsInUse(ctx context.Context) ([]string, error) {
+	rows, err := q.db.Query(ctx, hashSettingsInUse)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var settings string
+		if err := rows.Scan(&settings); err != nil {
+			return nil, err
+		}
+		items = append(items, settings)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const replacePasswordHash = `-- name: ReplacePasswordHash :execrows
@@ -80,14 +110,15 @@ func (q *Queries) ReplacePasswordHash(ctx context.Context, arg ReplacePasswordHa
 }
 
 const userByEmail = `-- name: UserByEmail :one
-SELECT id, name, surname, email, date_of_birth, password, created_at
+SELECT id, name, surname, email, date_of_birth, password, created_at, email_key
 FROM users
-WHERE lower(email) = lower($1)
+WHERE email_key = $1
 `
 
-// Login is case-insensitive; the lower(email) unique index serves this.
-func (q *Queries) UserByEmail(ctx context.Context, email string) (User, error) {
-	row := q.db.QueryRow(ctx, userByEmail, email)
+// @email_key is domain.EmailKey of the email typed; the unique index on
+// email_key serves this.
+func (q *Queries) UserByEmail(ctx context.Context, emailKey string) (User, error) {
+	row := q.db.QueryRow(ctx, userByEmail, emailKey)
 	var i User
 	err := row.Scan(
 		&i.ID,
@@ -97,12 +128,13 @@ func (q *Queries) UserByEmail(ctx context.Context, email string) (User, error) {
 		&i.DateOfBirth,
 		&i.Password,
 		&i.CreatedAt,
+		&i.EmailKey,
 	)
 	return i, err
 }
 
 const userByID = `-- name: UserByID :one
-SELECT id, name, surname, email, date_of_birth, password, created_at
+SELECT id, name, surname, email, date_of_birth, password, created_at, email_key
 FROM users
 WHERE id = $1
 `
@@ -118,6 +150,7 @@ func (q *Queries) UserByID(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.DateOfBirth,
 		&i.Password,
 		&i.CreatedAt,
+		&i.EmailKey,
 	)
 	return i, err
 }
