@@ -25,17 +25,18 @@ type LoginLimits struct {
 
 // Service runs the auth use cases.
 type Service struct {
-	users     UserRepository
-	hasher    PasswordHasher
-	tokens    TokenIssuer
-	limiter   RateLimiter
-	sessions  SessionStore
-	limits    LoginLimits
-	policy    SessionPolicy
-	log       *slog.Logger
-	now       func() time.Time
-	decoyOnce sync.Once
-	decoyVal  string
+	users        UserRepository
+	hasher       PasswordHasher
+	tokens       TokenIssuer
+	limiter      RateLimiter
+	sessions     SessionStore
+	limits       LoginLimits
+	signupLimits SignupLimits
+	policy       SessionPolicy
+	log          *slog.Logger
+	now          func() time.Time
+	decoyOnce    sync.Once
+	decoyVal     string
 }
 
 // Deps are the ports and settings a Service runs on; none may be nil.
@@ -46,6 +47,7 @@ type Deps struct {
 	Limiter  RateLimiter
 	Sessions SessionStore
 	Limits   LoginLimits
+	Signup   SignupLimits
 	Policy   SessionPolicy
 	Log      *slog.Logger
 }
@@ -54,18 +56,22 @@ type Deps struct {
 func New(d Deps) *Service {
 	return &Service{
 		users: d.Users, hasher: d.Hasher, tokens: d.Tokens, limiter: d.Limiter, sessions: d.Sessions,
-		limits: d.Limits, policy: d.Policy, log: d.Log, now: time.Now,
+		limits: d.Limits, signupLimits: d.Signup, policy: d.Policy, log: d.Log, now: time.Now,
 	}
 }
 
-// Signup validates the request, hashes the password and stores the user.
-func (s *Service) Signup(ctx context.Context, in domain.SignupInput) (domain.User, error) {
+// Signup validates the request, counts it against the signup limits of the
+// client it comes from, hashes the password and stores the user.
+func (s *Service) Signup(ctx context.Context, in domain.SignupInput, from Client) (domain.User, error) {
 	now := s.now().UTC()
 	reg, err := domain.NewRegistration(in, now)
 	if err != nil {
 		return domain.User{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, reg.Password)
+	if err := s.checkSignupLimits(ctx, from, reg.Email); err != nil {
+		return domain.User{}, err
+	}
+	hash, err := s.hasher.Hash(WithLowHashPriority(ctx), reg.Password)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("signup: %w", err)
 	}
