@@ -64,8 +64,8 @@ type Config struct {
 	Argon2MemoryKiB   uint32        `env:"ARGON2_MEMORY_KIB" envDefault:"19456"`
 	Argon2Iterations  uint32        `env:"ARGON2_ITERATIONS" envDefault:"2"`
 	Argon2Parallelism uint8         `env:"ARGON2_PARALLELISM" envDefault:"1"`
-	HashConcurrency   int           `env:"HASH_CONCURRENCY"` // default: number of CPUs
-	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"`
+	HashConcurrency   int           `env:"HASH_CONCURRENCY"`           // default: number of CPUs
+	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"` // per line: logins, signups
 	HashMaxWait       time.Duration `env:"HASH_MAX_WAIT" envDefault:"5s"`
 
 	// Login attempts per minute (0 = unlimited). The email-only limit is a
