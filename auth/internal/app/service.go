@@ -25,18 +25,19 @@ type LoginLimits struct {
 
 // Service runs the auth use cases.
 type Service struct {
-	users        UserRepository
-	hasher       PasswordHasher
-	tokens       TokenIssuer
-	limiter      RateLimiter
-	sessions     SessionStore
-	limits       LoginLimits
+	users     UserRepository
+	hasher    PasswordHasher
+	tokens    TokenIssuer
+	limiter   RateLimiter
+	sessions  SessionStore
+	limits    LoginLimits
+	policy    SessionPolicy
+	log       *slog.Logger
+	now       func() time.Time
+	decoyOnce sync.Once
+	decoyVal  string
+
 	signupLimits SignupLimits
-	policy       SessionPolicy
-	log          *slog.Logger
-	now          func() time.Time
-	decoyOnce    sync.Once
-	decoyVal     string
 }
 
 // Deps are the ports and settings a Service runs on; none may be nil.
