@@ -86,8 +86,9 @@ type Resolver struct {
 
 // Addr is the client address of r: the peer's, unless the peer is a trusted
 // proxy, in which case it is the rightmost address in the header that is
-// not itself a trusted proxy. A malformed entry ends the walk: the last
-// address read before it counts (a trusted proxy's, at worst the peer's).
+// not itself a trusted proxy. A malformed entry met on the way (our proxies
+// write none) makes the peer count: what lies left of it cannot be told
+// from what the client wrote, and the peer's one shared key fails closed.
 func (res Resolver) Addr(r *http.Request) netip.Addr {
 	peer := peerAddr(r.RemoteAddr)
 	if !peer.IsValid() || !res.trusts(peer) {
@@ -98,7 +99,7 @@ func (res Resolver) Addr(r *http.Request) netip.Addr {
 	for i := len(hops) - 1; i >= 0; i-- {
 		a := hops[i]
 		if !a.IsValid() {
-			break
+			return peer
 		}
 		client = a
 		if !res.trusts(a) {
