@@ -49,6 +49,7 @@ FUZZ_TARGETS := \
 	./auth/internal/adapters/httpapi:FuzzAuthBody \
 	./shared/bearer:FuzzAuthorization \
 	./shared/jwtverify:FuzzVerify \
+	./shared/clientip:FuzzAddr \
 	./auth/internal/domain:FuzzDateOfBirth \
 	./auth/internal/domain:FuzzName \
 	./auth/internal/adapters/argon2hash:FuzzParsePHC \

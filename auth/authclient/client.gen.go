@@ -513,7 +513,8 @@ type ClientInterface interface {
 	//
 	// Creates an account. The email is unique regardless of case; the
 	// password is stored as an Argon2id hash. Log in afterwards to get a
-	// token.
+	// token. Attempts are limited per client address, per address range
+	// and per email (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -524,7 +525,8 @@ type ClientInterface interface {
 	//
 	// Creates an account. The email is unique regardless of case; the
 	// password is stored as an Argon2id hash. Log in afterwards to get a
-	// token.
+	// token. Attempts are limited per client address, per address range
+	// and per email (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -806,7 +808,8 @@ func (c *Client) Refresh(ctx context.Context, body RefreshJSONRequestBody, reqEd
 //
 // Creates an account. The email is unique regardless of case; the
 // password is stored as an Argon2id hash. Log in afterwards to get a
-// token.
+// token. Attempts are limited per client address, per address range
+// and per email (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -827,7 +830,8 @@ func (c *Client) SignupWithBody(ctx context.Context, contentType string, body io
 //
 // Creates an account. The email is unique regardless of case; the
 // password is stored as an Argon2id hash. Log in afterwards to get a
-// token.
+// token. Attempts are limited per client address, per address range
+// and per email (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1414,7 +1418,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates an account. The email is unique regardless of case; the
 	// password is stored as an Argon2id hash. Log in afterwards to get a
-	// token.
+	// token. Attempts are limited per client address, per address range
+	// and per email (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1425,7 +1430,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates an account. The email is unique regardless of case; the
 	// password is stored as an Argon2id hash. Log in afterwards to get a
-	// token.
+	// token. Attempts are limited per client address, per address range
+	// and per email (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2172,6 +2178,11 @@ func (r RefreshResponse) ContentType() string {
 	return ""
 }
 
+// SignupResponse429Headers the declared response headers of an HTTP 429 response for Signup
+type SignupResponse429Headers struct {
+	RetryAfter *int
+}
+
 // SignupResponse503Headers the declared response headers of an HTTP 503 response for Signup
 type SignupResponse503Headers struct {
 	RetryAfter *int
@@ -2194,10 +2205,14 @@ type SignupResponse struct {
 	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *externalRef0.ValidationFailed
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *externalRef0.TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.Unavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SignupResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *SignupResponse503Headers
 }
@@ -2235,6 +2250,11 @@ func (r SignupResponse) GetApplicationproblemJSON415() *externalRef0.Unsupported
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
 func (r SignupResponse) GetApplicationproblemJSON422() *externalRef0.ValidationFailed {
 	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SignupResponse) GetApplicationproblemJSON429() *externalRef0.TooManyRequests {
+	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -2623,7 +2643,8 @@ func (c *ClientWithResponses) RefreshWithResponse(ctx context.Context, body Refr
 //
 // Creates an account. The email is unique regardless of case; the
 // password is stored as an Argon2id hash. Log in afterwards to get a
-// token.
+// token. Attempts are limited per client address, per address range
+// and per email (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2640,7 +2661,8 @@ func (c *ClientWithResponses) SignupWithBodyWithResponse(ctx context.Context, co
 //
 // Creates an account. The email is unique regardless of case; the
 // password is stored as an Argon2id hash. Log in afterwards to get a
-// token.
+// token. Attempts are limited per client address, per address range
+// and per email (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3437,6 +3459,13 @@ func ParseSignupResponse(rsp *http.Response) (*SignupResponse, error) {
 		}
 		response.ApplicationproblemJSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest externalRef0.TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3454,6 +3483,16 @@ func ParseSignupResponse(rsp *http.Response) (*SignupResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 429:
+		var headers SignupResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers SignupResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

@@ -22,12 +22,13 @@ import (
 // few seconds (published 2 s + 1 s of skew before they sign, seen by every
 // replica within 1 s), tokens live one minute, and only the per address and
 // email login limit is on (every request comes from the balancer's
-// address).
+// address; so signups are limited per email only).
 var replicaAuthEnv = []string{
 	"LOG_LEVEL=info",
 	"JWT_KEY_ROTATION=6s", "JWKS_MAX_AGE=2s", "JWT_KEY_REFRESH_INTERVAL=1s", "JWT_KEY_CLOCK_SKEW=1s",
 	"ACCESS_TOKEN_EXPIRE_MINUTES=1",
 	"LOGIN_RATE_PER_IP=0", "LOGIN_RATE_PER_IP_EMAIL=10",
+	"SIGNUP_RATE_PER_IP=0", "SIGNUP_RATE_PER_RANGE=0",
 }
 
 // cluster is several replicas of each binary on one database, one queue and

@@ -118,6 +118,13 @@ func (s *System) baseEnv() []string {
 // measure hashing, not the limiter.
 var NoLoginLimits = []string{"LOGIN_RATE_PER_IP=0", "LOGIN_RATE_PER_IP_EMAIL=0", "LOGIN_RATE_PER_EMAIL=0"}
 
+// NoSignupLimits turns the signup rate limits off, for the same reason: the load generator signs up thousands of
+// users from one address.
+var NoSignupLimits = []string{"SIGNUP_RATE_PER_IP=0", "SIGNUP_RATE_PER_RANGE=0", "SIGNUP_RATE_PER_EMAIL=0"}
+
+// NoAuthLimits turns every auth rate limit off.
+var NoAuthLimits = append(append([]string{}, NoLoginLimits...), NoSignupLimits...)
+
 // StartAuth (re)starts auth with extra settings and returns once /readyz answers 200, with the time that took.
 func (s *System) StartAuth(ctx context.Context, extra ...string) (time.Duration, error) {
 	stopChild(s.Auth)

@@ -58,7 +58,9 @@ type child struct {
 }
 
 // startChild runs the binary on a fresh database with the default
-// configuration plus env ("NAME=value"), until the test ends.
+// configuration plus env ("NAME=value"), until the test ends. Signups are
+// not limited unless env sets a limit: these tests sign up many users from
+// one address.
 func startChild(t *testing.T, env ...string) *child {
 	t.Helper()
 	bin, err := buildOnce()
@@ -71,7 +73,8 @@ func startChild(t *testing.T, env ...string) *child {
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "DATA_DIR=" + filepath.Join(dir, "data"),
 		"DATABASE_URL=" + dsn, "AUTH_ADDR=127.0.0.1:0", "LOG_LEVEL=info",
-	}, env...)
+		"SIGNUP_RATE_PER_IP=0", "SIGNUP_RATE_PER_RANGE=0", "SIGNUP_RATE_PER_EMAIL=0",
+	}, env...) // a later entry wins over an earlier one
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -84,6 +84,7 @@ func testConfig(t *testing.T, dsn string) config.Config {
 	cfg.Issuer, cfg.Audience = "prana-auth", "prana"
 	cfg.HashMaxWait = time.Minute
 	cfg.LoginPerIPPerMinute, cfg.LoginPerIPEmailPerMinute, cfg.LoginPerEmailPerMinute = 0, 0, 0
+	cfg.SignupPerIPPerMinute, cfg.SignupPerRangePerMinute, cfg.SignupPerEmailPerMinute = 0, 0, 0
 	return cfg
 }
 

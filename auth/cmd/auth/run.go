@@ -60,7 +60,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	svc := app.New(app.Deps{
 		Users: store, Hasher: hasher, Tokens: issuer,
 		Limiter: postgres.NewLimiter(pool, cfg.RateLimitMaxWait), Sessions: store,
-		Limits: loginLimits(cfg), Policy: sessionPolicy(cfg), Log: log,
+		Limits: loginLimits(cfg), Signup: signupLimits(cfg), Policy: sessionPolicy(cfg), Log: log,
 		Decoys: hasher, Census: store,
 	})
 	followHashCensus(ctx, svc, log)
@@ -75,10 +75,14 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	go store.SweepSessions(ctx, time.Minute, sweepHorizon(cfg), func(err error) {
 		log.Warn("sessions: sweeping ended sessions failed", "err", err)
 	})
+	resolver, err := cfg.ClientIP()
+	if err != nil {
+		return err
+	}
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys, JWKSMaxAge: cfg.JWKSMaxAge,
 		Ready:    health.Checks{"postgres": store.Ping},
-		Registry: reg, Log: log,
+		Registry: reg, Log: log, ClientIP: resolver,
 	})
 	if err != nil {
 		return err
@@ -149,6 +153,15 @@ func loginLimits(cfg config.Config) app.LoginLimits {
 		PerIP:      app.Limit{Name: "login/ip", Max: cfg.LoginPerIPPerMinute, Per: time.Minute},
 		PerIPEmail: app.Limit{Name: "login/ip+email", Max: cfg.LoginPerIPEmailPerMinute, Per: time.Minute},
 		PerEmail:   app.Limit{Name: "login/email", Max: cfg.LoginPerEmailPerMinute, Per: time.Minute},
+	}
+}
+
+// signupLimits are the signup limits per minute.
+func signupLimits(cfg config.Config) app.SignupLimits {
+	return app.SignupLimits{
+		PerIP:    app.Limit{Name: "signup/ip", Max: cfg.SignupPerIPPerMinute, Per: time.Minute},
+		PerRange: app.Limit{Name: "signup/range", Max: cfg.SignupPerRangePerMinute, Per: time.Minute},
+		PerEmail: app.Limit{Name: "signup/email", Max: cfg.SignupPerEmailPerMinute, Per: time.Minute},
 	}
 }
 

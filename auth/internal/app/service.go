@@ -40,6 +40,8 @@ type Service struct {
 	census      HashCensus
 	decoyMu     sync.Mutex
 	decoys      map[string]string // settings in use → a decoy with them; made on first need
+
+	signupLimits SignupLimits
 }
 
 // Deps are the ports and settings a Service runs on; none may be nil.
@@ -50,6 +52,7 @@ type Deps struct {
 	Limiter  RateLimiter
 	Sessions SessionStore
 	Limits   LoginLimits
+	Signup   SignupLimits
 	Policy   SessionPolicy
 	Log      *slog.Logger
 	// Decoys and Census make failed logins cost the same whatever the
@@ -62,18 +65,23 @@ type Deps struct {
 func New(d Deps) *Service {
 	return &Service{
 		users: d.Users, hasher: d.Hasher, tokens: d.Tokens, limiter: d.Limiter, sessions: d.Sessions,
-		limits: d.Limits, policy: d.Policy, log: d.Log, now: time.Now, decoyHasher: d.Decoys, census: d.Census,
+		limits: d.Limits, signupLimits: d.Signup, policy: d.Policy, log: d.Log, now: time.Now,
+		decoyHasher: d.Decoys, census: d.Census,
 	}
 }
 
-// Signup validates the request, hashes the password and stores the user.
-func (s *Service) Signup(ctx context.Context, in domain.SignupInput) (domain.User, error) {
+// Signup validates the request, counts it against the signup limits of the
+// client it comes from, hashes the password and stores the user.
+func (s *Service) Signup(ctx context.Context, in domain.SignupInput, from Client) (domain.User, error) {
 	now := s.now().UTC()
 	reg, err := domain.NewRegistration(in, now)
 	if err != nil {
 		return domain.User{}, err
 	}
-	hash, err := s.hasher.Hash(ctx, reg.Password)
+	if err := s.checkSignupLimits(ctx, from, reg.Email); err != nil {
+		return domain.User{}, err
+	}
+	hash, err := s.hasher.Hash(WithLowHashPriority(ctx), reg.Password)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("signup: %w", err)
 	}

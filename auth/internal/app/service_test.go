@@ -181,7 +181,7 @@ func TestSignupStoresHashNotPassword(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v2"}
 	svc := newService(h, users, LoginLimits{})
-	u, err := svc.Signup(context.Background(), signup)
+	u, err := svc.Signup(context.Background(), signup, Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestSignupStoresHashNotPassword(t *testing.T) {
 	if got := users.byID[u.ID].PasswordHash; got != "v2:correct horse" {
 		t.Errorf("stored %q, want the hasher's output", got)
 	}
-	if _, err := svc.Signup(context.Background(), signup); !errors.Is(err, domain.ErrEmailTaken) {
+	if _, err := svc.Signup(context.Background(), signup, Client{}); !errors.Is(err, domain.ErrEmailTaken) {
 		t.Fatalf("duplicate signup: %v, want ErrEmailTaken", err)
 	}
 }
@@ -200,7 +200,7 @@ func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v2"}
 	svc := newService(h, users, LoginLimits{})
-	if _, err := svc.Signup(context.Background(), signup); err != nil {
+	if _, err := svc.Signup(context.Background(), signup, Client{}); err != nil {
 		t.Fatal(err)
 	}
 	_, errUnknown := svc.Login(context.Background(), domain.LoginInput{Email: "nobody@example.com", Password: "correct horse"}, "ip")
@@ -217,7 +217,7 @@ func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 	t.Parallel()
 	users, h := newMemUsers(), &fakeHasher{version: "v1"}
 	svc := newService(h, users, LoginLimits{})
-	u, err := svc.Signup(context.Background(), signup)
+	u, err := svc.Signup(context.Background(), signup, Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestLoginRateLimits(t *testing.T) {
 func TestBusyHasherSurfaces(t *testing.T) {
 	t.Parallel()
 	svc := newService(&fakeHasher{err: ErrBusy}, newMemUsers(), LoginLimits{})
-	if _, err := svc.Signup(context.Background(), signup); !errors.Is(err, ErrBusy) {
+	if _, err := svc.Signup(context.Background(), signup, Client{}); !errors.Is(err, ErrBusy) {
 		t.Fatalf("signup: %v, want ErrBusy", err)
 	}
 	if _, err := svc.Login(context.Background(), domain.LoginInput{Email: "a@b.co", Password: "x"}, "ip"); !errors.Is(err, ErrBusy) {
@@ -300,7 +300,7 @@ func TestAttackerCannotLockOutAVictim(t *testing.T) {
 	users, h := newMemUsers(), &fakeHasher{version: "v"}
 	limiter := &memLimiter{}
 	svc := New(testDeps(h, users, limiter, LoginLimits{PerIPEmail: Limit{"pair", 3, time.Minute}, PerEmail: Limit{"email", 1000, time.Minute}}))
-	if _, err := svc.Signup(context.Background(), signup); err != nil {
+	if _, err := svc.Signup(context.Background(), signup, Client{}); err != nil {
 		t.Fatal(err)
 	}
 	wrong := domain.LoginInput{Email: "ivan@example.com", Password: "guess"}
@@ -320,4 +320,82 @@ func TestAttackerCannotLockOutAVictim(t *testing.T) {
 	if _, err := svc.Login(context.Background(), right, "192.0.2.7"); err != nil {
 		t.Fatalf("the victim from their own address: %v", err)
 	}
+}
+
+// TestSignupRateLimits: each signup limit refuses with its window as
+// Retry-After, keyed as it says (client, range, email), and a refused
+// signup hashes nothing.
+func TestSignupRateLimits(t *testing.T) {
+	t.Parallel()
+	minute := time.Minute
+	cases := map[string]struct {
+		limits SignupLimits
+		second Client
+		email  string
+	}{
+		"per client": {SignupLimits{PerIP: Limit{"ip", 1, minute}}, Client{Key: "k", Range: "other"}, "b@example.com"},
+		"per range":  {SignupLimits{PerRange: Limit{"range", 1, minute}}, Client{Key: "other", Range: "r"}, "b@example.com"},
+		"per email":  {SignupLimits{PerEmail: Limit{"email", 1, minute}}, Client{Key: "x", Range: "y"}, "A@Example.com"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := &countingHasher{fakeHasher: fakeHasher{version: "v"}}
+			d := testDeps(&h.fakeHasher, newMemUsers(), &memLimiter{}, LoginLimits{})
+			d.Hasher, d.Signup = h, c.limits
+			svc := New(d)
+			first := signup
+			first.Email = "a@example.com"
+			if _, err := svc.Signup(context.Background(), first, Client{Key: "k", Range: "r"}); err != nil {
+				t.Fatalf("first signup: %v", err)
+			}
+			second := signup
+			second.Email = c.email
+			_, err := svc.Signup(context.Background(), second, c.second)
+			var limited *RateLimitedError
+			if !errors.As(err, &limited) || limited.RetryAfter != minute {
+				t.Fatalf("second signup: %v, want RateLimitedError(1m)", err)
+			}
+			if h.hashes != 1 {
+				t.Errorf("%d hashes, want only the first signup's", h.hashes)
+			}
+		})
+	}
+}
+
+// TestSignupHashesAtLowPriority: signup marks its hashing as yielding to
+// logins'; a login's does not carry the mark.
+func TestSignupHashesAtLowPriority(t *testing.T) {
+	t.Parallel()
+	h := &countingHasher{fakeHasher: fakeHasher{version: "v"}}
+	d := testDeps(&h.fakeHasher, newMemUsers(), &memLimiter{}, LoginLimits{})
+	d.Hasher = h
+	svc := New(d)
+	if _, err := svc.Signup(context.Background(), signup, Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Login(context.Background(), domain.LoginInput{Email: signup.Email, Password: signup.Password}, "ip"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{true, false}; len(h.low) != 2 || h.low[0] != want[0] || h.low[1] != want[1] {
+		t.Fatalf("low priority per hash (signup, login) = %v, want %v", h.low, want)
+	}
+}
+
+// countingHasher counts hashes and records each call's hash priority.
+type countingHasher struct {
+	fakeHasher
+	hashes int
+	low    []bool
+}
+
+func (c *countingHasher) Hash(ctx context.Context, pw string) (string, error) {
+	c.hashes++
+	c.low = append(c.low, LowHashPriority(ctx))
+	return c.fakeHasher.Hash(ctx, pw)
+}
+
+func (c *countingHasher) Verify(ctx context.Context, pw, hash string) (bool, bool, error) {
+	c.low = append(c.low, LowHashPriority(ctx))
+	return c.fakeHasher.Verify(ctx, pw, hash)
 }

@@ -23,7 +23,7 @@ func sessionService(t *testing.T) (*Service, *memSessions, *time.Time, domain.Us
 	svc := New(d)
 	clock := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	svc.now = func() time.Time { return clock }
-	u, err := svc.Signup(context.Background(), signup)
+	u, err := svc.Signup(context.Background(), signup, Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestDeleteAccount(t *testing.T) {
 		!sessions.erasures[1].due.Equal(clock.Add(testSessionPolicy.ErasureRepeat)) {
 		t.Errorf("erasures recorded: %+v, want now and once access tokens have expired", sessions.erasures)
 	}
-	again, err := svc.Signup(context.Background(), signup)
+	again, err := svc.Signup(context.Background(), signup, Client{})
 	if err != nil || again.ID == u.ID {
 		t.Errorf("signing up again: %+v, %v; want a new user", again, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"prana/shared/awsconfig"
+	"prana/shared/clientip"
 	"prana/shared/envconfig"
 	"prana/shared/hs256secret"
 	"prana/shared/httpserver"
@@ -64,8 +65,8 @@ type Config struct {
 	Argon2MemoryKiB   uint32        `env:"ARGON2_MEMORY_KIB" envDefault:"19456"`
 	Argon2Iterations  uint32        `env:"ARGON2_ITERATIONS" envDefault:"2"`
 	Argon2Parallelism uint8         `env:"ARGON2_PARALLELISM" envDefault:"1"`
-	HashConcurrency   int           `env:"HASH_CONCURRENCY"` // default: number of CPUs
-	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"`
+	HashConcurrency   int           `env:"HASH_CONCURRENCY"`           // default: number of CPUs
+	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"` // per line: logins, signups
 	HashMaxWait       time.Duration `env:"HASH_MAX_WAIT" envDefault:"5s"`
 
 	// Login attempts per minute (0 = unlimited). The email-only limit is a
@@ -73,6 +74,17 @@ type Config struct {
 	LoginPerIPPerMinute      int `env:"LOGIN_RATE_PER_IP" envDefault:"30"`
 	LoginPerIPEmailPerMinute int `env:"LOGIN_RATE_PER_IP_EMAIL" envDefault:"10"`
 	LoginPerEmailPerMinute   int `env:"LOGIN_RATE_PER_EMAIL" envDefault:"300"`
+	// Signup attempts per minute (0 = unlimited): per client (IPv4 address
+	// or IPv6 /64), per range (IPv4 /24 or IPv6 /48) and per email. Each
+	// signup costs a hash, and its 409 tells whether an email is
+	// registered: these bound both.
+	SignupPerIPPerMinute    int `env:"SIGNUP_RATE_PER_IP" envDefault:"10"`
+	SignupPerRangePerMinute int `env:"SIGNUP_RATE_PER_RANGE" envDefault:"60"`
+	SignupPerEmailPerMinute int `env:"SIGNUP_RATE_PER_EMAIL" envDefault:"5"`
+	// Proxies (CIDRs) whose forwarding header names the client; empty:
+	// the peer address is the client's.
+	TrustedProxies     []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	TrustedProxyHeader string   `env:"TRUSTED_PROXY_HEADER" envDefault:"X-Forwarded-For"`
 	// How long a limit check may wait for the database before the attempt
 	// is answered 503 (a full connection pool must not hang logins).
 	RateLimitMaxWait time.Duration `env:"RATE_LIMIT_MAX_WAIT" envDefault:"1s"`
@@ -127,6 +139,12 @@ func (c Config) Validate() error {
 	if c.LoginPerIPPerMinute < 0 || c.LoginPerIPEmailPerMinute < 0 || c.LoginPerEmailPerMinute < 0 {
 		errs = append(errs, errors.New("LOGIN_RATE_*: must not be negative (0 = unlimited)"))
 	}
+	if c.SignupPerIPPerMinute < 0 || c.SignupPerRangePerMinute < 0 || c.SignupPerEmailPerMinute < 0 {
+		errs = append(errs, errors.New("SIGNUP_RATE_*: must not be negative (0 = unlimited)"))
+	}
+	if _, err := c.ClientIP(); err != nil {
+		errs = append(errs, err)
+	}
 	errs = append(errs, c.validateKeys()...)
 	if c.QueueName == "" || c.ErasureRelayInterval <= 0 {
 		errs = append(errs, errors.New("SQS_QUEUE_NAME: must not be empty; ERASURE_RELAY_INTERVAL: must be positive"))
@@ -177,6 +195,19 @@ func (c Config) KeyPublishLead() time.Duration {
 // leeway and clock skew.
 func (c Config) KeyRetention() time.Duration {
 	return c.TokenTTL() + jwtverify.DefaultLeeway + c.KeyClockSkew
+}
+
+// ClientIP is how requests' client addresses are found.
+func (c Config) ClientIP() (clientip.Resolver, error) {
+	trusted, err := clientip.ParsePrefixes(c.TrustedProxies)
+	if err != nil {
+		return clientip.Resolver{}, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	header, err := clientip.ParseHeader(c.TrustedProxyHeader)
+	if err != nil {
+		return clientip.Resolver{}, fmt.Errorf("TRUSTED_PROXY_HEADER: %w", err)
+	}
+	return clientip.Resolver{Trusted: trusted, Header: header}, nil
 }
 
 // AWS is the settings the SQS client is built from.

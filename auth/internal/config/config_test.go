@@ -37,6 +37,9 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		"POSTGRES_PORT":               {"POSTGRES_PORT": "five"},
 		"AUTO_MIGRATE":                {"AUTO_MIGRATE": "perhaps"},
 		"LOGIN_RATE_":                 {"LOGIN_RATE_PER_IP_EMAIL": "-1"},
+		"SIGNUP_RATE_":                {"SIGNUP_RATE_PER_RANGE": "-1"},
+		"TRUSTED_PROXIES":             {"TRUSTED_PROXIES": "10.0.0.0/8,alb"},
+		"TRUSTED_PROXY_HEADER":        {"TRUSTED_PROXY_HEADER": "X-Real-IP"},
 		"HTTP_READ_HEADER_TIMEOUT":    {"HTTP_READ_HEADER_TIMEOUT": "10s", "HTTP_READ_TIMEOUT": "2s"},
 	}
 	for name, env := range cases {

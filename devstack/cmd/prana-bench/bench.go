@@ -29,7 +29,7 @@ type bench struct {
 // Only failing to start the system at all is an error.
 func (b *bench) all(ctx context.Context) ([]figure, error) {
 	// Users for the pdf figures are made with cheap hashing: how fast auth hashes is measured separately.
-	if _, err := b.sys.StartAuth(ctx, append(cheapHashing, stack.NoLoginLimits...)...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, append(cheapHashing, stack.NoAuthLimits...)...); err != nil {
 		return nil, err
 	}
 	if _, err := b.sys.StartPDF(ctx); err != nil {

@@ -34,7 +34,7 @@ func (b *bench) logins(ctx context.Context) ([]figure, error) {
 		return nil, err
 	}
 
-	if _, err := b.sys.StartAuth(ctx, stack.NoLoginLimits...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, stack.NoAuthLimits...); err != nil {
 		return nil, err
 	}
 	b.step("signup, c=%d, default parameters", authWorkers)
@@ -63,7 +63,7 @@ func (b *bench) logins(ctx context.Context) ([]figure, error) {
 	figs = append(figs, f)
 
 	b.step("login, c=%d, the seed's parameters", authWorkers)
-	if _, err := b.sys.StartAuth(ctx, append(seedHash.env(), stack.NoLoginLimits...)...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, append(seedHash.env(), stack.NoAuthLimits...)...); err != nil {
 		return figs, err
 	}
 	if err := b.signupGroup(ctx, "seed", loginPool); err != nil {

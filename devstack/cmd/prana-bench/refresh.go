@@ -18,7 +18,7 @@ import (
 func (b *bench) refreshes(ctx context.Context) (figure, error) {
 	f := figure{Name: "POST /api/auth/refresh, c=10, each worker rotating its own session's token",
 		Target: "report it (no hashing: far above login)", Seed: "— (no refresh tokens)", Command: rerun + "login"}
-	if _, err := b.sys.StartAuth(ctx, stack.NoLoginLimits...); err != nil {
+	if _, err := b.sys.StartAuth(ctx, stack.NoAuthLimits...); err != nil {
 		return f, err
 	}
 	if err := b.signupGroup(ctx, "refresh", authWorkers); err != nil {

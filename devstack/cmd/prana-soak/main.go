@@ -103,7 +103,7 @@ func run(ctx context.Context) error {
 // sends all the logins, and the limiter would turn the soak into a test of itself.
 func startSystem(ctx context.Context, root string, logs io.Writer) (*stack.System, error) {
 	fmt.Println("prana-soak: building and starting the system")
-	sys, err := stack.StartSystem(ctx, root, logs, io.Discard, stack.NoLoginLimits...)
+	sys, err := stack.StartSystem(ctx, root, logs, io.Discard, stack.NoAuthLimits...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"prana/auth/internal/app"
 	"prana/shared/apidocs"
 	"prana/shared/bearer"
+	"prana/shared/clientip"
 	"prana/shared/health"
 	"prana/shared/httpmw"
 )
@@ -33,6 +33,8 @@ type Deps struct {
 	Ready    health.Checks
 	Registry *prometheus.Registry
 	Log      *slog.Logger
+	// ClientIP finds the client behind trusted proxies, for rate limits.
+	ClientIP clientip.Resolver
 }
 
 // NewHandler builds the whole HTTP surface of the auth service.
@@ -41,7 +43,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
-	r := httpmw.NewRouter(d.Log, d.Registry, withClientIP)
+	r := httpmw.NewRouter(d.Log, d.Registry, withClient(d.ClientIP))
 
 	srv := &Server{svc: d.Service, keys: d.Keys, jwksCache: jwksCacheControl(d.JWKSMaxAge), ready: d.Ready}
 	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))}, StrictHTTPServerOptions{
@@ -61,21 +63,24 @@ func NewHandler(d Deps) (http.Handler, error) {
 	return r, nil
 }
 
-type clientIPKey struct{}
+type clientKey struct{}
 
-// withClientIP records the peer address for per-IP rate limits.
-// X-Forwarded-For is not trusted: anyone can set it.
-func withClientIP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			ip = r.RemoteAddr
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip)))
-	})
+// withClient records where each request comes from, for the rate limits:
+// the peer, or the client a trusted proxy names.
+func withClient(res clientip.Resolver) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a := res.Addr(r)
+			c := app.Client{Key: clientip.Key(a), Range: clientip.RangeKey(a)}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
+		})
+	}
 }
 
-func clientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey{}).(string)
-	return ip
+func client(ctx context.Context) app.Client {
+	c, _ := ctx.Value(clientKey{}).(app.Client)
+	return c
 }
+
+// clientIP keys the per-client limits.
+func clientIP(ctx context.Context) string { return client(ctx).Key }

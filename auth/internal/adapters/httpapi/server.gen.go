@@ -1797,6 +1797,25 @@ func (response Signup422ApplicationProblemPlusJSONResponse) VisitSignupResponse(
 	return err
 }
 
+type Signup429ApplicationProblemPlusJSONResponse struct {
+	externalRef0.TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response Signup429ApplicationProblemPlusJSONResponse) VisitSignupResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type Signup500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }

@@ -36,7 +36,7 @@ func (s *Server) Signup(ctx context.Context, req SignupRequestObject) (SignupRes
 	b := req.Body
 	u, err := s.svc.Signup(ctx, domain.SignupInput{
 		Name: b.Name, Surname: b.Surname, Email: b.Email, DateOfBirth: b.DateOfBirth, Password: b.Password,
-	})
+	}, client(ctx))
 	if err != nil {
 		return nil, err
 	}
