@@ -33,10 +33,11 @@ func NewHandler(d Deps) (http.Handler, error) {
 	strict := NewStrictHandlerWithOptions(&Server{svc: d.Service, ready: d.Ready},
 		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))},
 		StrictHTTPServerOptions{
-			RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
+			RequestErrorHandlerFunc:  auth.First(httpmw.RequestError(d.Log)),
 			ResponseErrorHandlerFunc: responseError(d.Log),
 		})
-	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: httpmw.RequestError(d.Log)})
+	// The token is checked before a bad path parameter is reported.
+	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: auth.First(httpmw.RequestError(d.Log))})
 	if err := apidocs.Mount(r, specJSON, "Prana pdf service"); err != nil {
 		return nil, err
 	}
