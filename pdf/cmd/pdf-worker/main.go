@@ -68,7 +68,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc := app.New(app.Ports{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store}, log,
+	svc := app.New(app.Ports{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store, Uploads: aws.Store}, log,
 		func() string { return uuid.Must(uuid.NewV7()).String() })
 	concurrency := cfg.WorkerConcurrency
 	if concurrency == 0 {

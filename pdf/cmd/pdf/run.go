@@ -45,7 +45,11 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	}
 	objects := aws.Objects()
 	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
-	svc := app.New(app.Ports{Renderer: renderer, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}), Objects: objects, Jobs: objects}, log, newJobID)
+	svc := app.New(app.Ports{
+		Renderer: renderer, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}),
+		Objects: objects, Jobs: objects, Uploads: objects,
+		Policy: app.UploadPolicy{PerMinute: cfg.UploadRatePerUser},
+	}, log, newJobID)
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Registry: reg, Log: log,
 		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping},

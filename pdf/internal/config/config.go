@@ -57,6 +57,10 @@ type Config struct {
 	// downloads (about 20 KB each; 0 turns the cache off).
 	PDFCacheBytes int64 `env:"PDF_CACHE_BYTES" envDefault:"67108864"`
 
+	// UploadRatePerUser is how many upload requests each user may make a
+	// minute, across all replicas (counted in the bucket); 0: no limit.
+	UploadRatePerUser int `env:"UPLOAD_RATE_PER_USER" envDefault:"6"`
+
 	WorkerConcurrency  int           `env:"WORKER_CONCURRENCY"` // default 4 × CPUs
 	WorkerDrainTimeout time.Duration `env:"WORKER_DRAIN_TIMEOUT" envDefault:"30s"`
 	VisibilityTimeout  time.Duration `env:"SQS_VISIBILITY_TIMEOUT" envDefault:"60s"`
@@ -127,6 +131,9 @@ func (c Config) Validate() error {
 	}
 	if c.QueueName == "" || c.BucketName == "" {
 		errs = append(errs, errors.New("SQS_QUEUE_NAME and S3_BUCKET_NAME: must not be empty"))
+	}
+	if c.UploadRatePerUser < 0 || c.UploadRatePerUser > 1000 {
+		errs = append(errs, errors.New("UPLOAD_RATE_PER_USER: must be between 0 (no limit) and 1000"))
 	}
 	if c.PDFCacheBytes < 0 {
 		errs = append(errs, errors.New("PDF_CACHE_BYTES: must not be negative (0 turns the cache off)"))
