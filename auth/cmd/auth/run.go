@@ -73,7 +73,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	})
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys, JWKSMaxAge: cfg.JWKSMaxAge,
-		Ready:    health.Checks{"postgres": store.Ping},
+		Ready:    health.Checks{"postgres": store.Ping}.Cached(health.CacheTTL),
 		Registry: reg, Log: log,
 	})
 	if err != nil {

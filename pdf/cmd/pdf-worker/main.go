@@ -79,7 +79,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		MaxReceiveCount: cfg.MaxReceiveCount, DrainTimeout: cfg.WorkerDrainTimeout,
 	})
 	if cfg.WorkerHealthAddr != "" {
-		stop, err := serveHealth(ctx, cfg.WorkerHealthAddr, health.Checks{"sqs": consumer.Ping, "s3": aws.Store.Ping}, log)
+		stop, err := serveHealth(ctx, cfg.WorkerHealthAddr, health.Checks{"sqs": consumer.Ping, "s3": aws.Store.Ping}.Cached(health.CacheTTL), log)
 		if err != nil {
 			return err
 		}

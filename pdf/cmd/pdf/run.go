@@ -52,7 +52,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	}, log, newJobID)
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Registry: reg, Log: log,
-		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping},
+		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping}.Cached(health.CacheTTL),
 	})
 	if err != nil {
 		return err
