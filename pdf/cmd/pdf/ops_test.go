@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,5 +55,33 @@ func TestReadyzFloodMakesFewAWSCalls(t *testing.T) {
 	s.do(t, http.MethodGet, "/readyz", nil)
 	if n := calls() - before; n != 2 {
 		t.Errorf("a probe after the cache aged made %d AWS calls, want 2", n)
+	}
+}
+
+// The operations endpoints carry no CORS headers, so no web page on
+// another origin can read them; the API itself still can.
+func TestOpsEndpointsWithoutCORS(t *testing.T) {
+	t.Parallel()
+	iss := newIssuer(t)
+	s := newService(t, iss.configure)
+	origin := http.Header{"Origin": {"http://evil.example"}}
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		r, _ := s.do(t, http.MethodGet, path, origin)
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", path, r.StatusCode)
+		}
+		for k := range r.Header {
+			if strings.HasPrefix(k, "Access-Control-") {
+				t.Errorf("%s answers a cross-origin request with %s: %q", path, k, r.Header.Get(k))
+			}
+		}
+		pre, _ := s.do(t, http.MethodOptions, path, http.Header{"Origin": {"http://evil.example"}, "Access-Control-Request-Method": {"GET"}})
+		if pre.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("preflight of %s allowed", path)
+		}
+	}
+	r, _ := s.do(t, http.MethodGet, "/api/pdf/download", http.Header{"Origin": {"http://app.example"}, "Authorization": {"Bearer " + iss.token(t, newUser())}})
+	if r.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("the API lost its CORS: Access-Control-Allow-Origin %q", r.Header.Get("Access-Control-Allow-Origin"))
 	}
 }
