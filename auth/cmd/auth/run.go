@@ -24,6 +24,7 @@ import (
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
+	"prana/shared/metricsserver"
 )
 
 // run wires the adapters to the core and serves until ctx is done. ready,
@@ -79,6 +80,11 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
+	h, stop, err := metricsserver.Move(cfg.MetricsAddr, h, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	srv := httpserver.New(cfg.Addr, h, log, cfg.HTTP)
 	return httpserver.Run(ctx, srv, log, func(a net.Addr) {
 		log.Info("auth ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)

@@ -63,8 +63,14 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return nil
 	}
 	queueURL, _ := aws.QueueURL()
-	// The worker serves no /metrics; replaced characters are in its log.
-	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs})
+	// With METRICS_ADDR the worker serves /metrics there; without, none
+	// (replaced characters are in its log either way).
+	reg, stopMetrics, err := serveMetrics(cfg.MetricsAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs, Replaced: replacedCounter(reg)})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -83,5 +85,40 @@ func TestOpsEndpointsWithoutCORS(t *testing.T) {
 	r, _ := s.do(t, http.MethodGet, "/api/pdf/download", http.Header{"Origin": {"http://app.example"}, "Authorization": {"Bearer " + iss.token(t, newUser())}})
 	if r.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("the API lost its CORS: Access-Control-Allow-Origin %q", r.Header.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// freeAddr is a loopback address whose port was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// With METRICS_ADDR, /metrics moves to its own listener: the API's port
+// answers 404 for it, and the metrics count the API's requests.
+func TestMetricsAddr(t *testing.T) {
+	t.Parallel()
+	iss := newIssuer(t)
+	metrics := freeAddr(t)
+	s := newService(t, iss.configure, func(c *config.Config) { c.MetricsAddr = metrics })
+	if r, _ := s.do(t, http.MethodGet, "/healthz", nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz: %d", r.StatusCode)
+	}
+	r, body := s.do(t, http.MethodGet, "/metrics", nil)
+	problemOf(t, http.StatusNotFound, r, body)
+
+	resp, err := http.Get("http://" + metrics + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	text, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(text), `http_requests_total{method="GET",route="/healthz",status="200"}`) {
+		t.Errorf("metrics listener: %d, body lacks the /healthz request:\n%.2000s", resp.StatusCode, text)
 	}
 }
