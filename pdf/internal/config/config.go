@@ -19,11 +19,12 @@ import (
 // Config is every setting of the pdf service and its worker.
 type Config struct {
 	Addr     string `env:"PDF_ADDR" envDefault:":8002"`
+	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
+
 	// MetricsAddr, when set, moves /metrics off Addr to a listener of its
 	// own (e.g. 127.0.0.1:9102), and gives the worker one. Empty: the pdf
 	// service serves /metrics on Addr, the worker serves none.
 	MetricsAddr string `env:"METRICS_ADDR"`
-	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 
 	Algorithm   string `env:"ALGORITHM" envDefault:"EdDSA"`
 	SecretKey   string `env:"SECRET_KEY"`
