@@ -116,6 +116,9 @@ func (s *Service) runningJob(ctx context.Context, p domain.Profile, ptr ActivePo
 		return domain.Job{}, false, fmt.Errorf("read active job: %w: %w", ErrUnavailable, err)
 	}
 	running := j.Status == domain.JobQueued || j.Status == domain.JobProcessing
+	// The plain address, as a new job's 202 has: the store may hand out
+	// a presigned URL on reading, which is job status's to give.
+	j.URL = s.p.Objects.PublicURL(p.ObjectKey())
 	return j, running, nil
 }
 

@@ -116,10 +116,14 @@ func TestRequestUploadAnswersRunningJob(t *testing.T) {
 	for _, st := range []domain.JobStatus{domain.JobQueued, domain.JobProcessing} {
 		j, _ := f.jobs.Job(ctx, p.UserID, first.ID)
 		j.Status = st
+		j.URL = "http://presigned.test/x?X-Amz-Signature=1" // as a store with S3_PRESIGN_TTL reads it
 		_ = f.jobs.SaveJob(ctx, j)
 		again, err := f.svc.RequestUpload(ctx, p)
 		if err != nil || again.ID != first.ID {
 			t.Fatalf("upload while the job is %s: %s, %v; want the same job %s", st, again.ID, err, first.ID)
+		}
+		if again.URL != first.URL {
+			t.Errorf("the running job's 202 has url %q, want the plain address %q", again.URL, first.URL)
 		}
 	}
 	if n := len(f.queue.published); n != 1 {
