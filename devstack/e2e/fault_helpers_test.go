@@ -19,8 +19,11 @@ import (
 
 // faultEnv makes redelivery quick enough for a test: a 2 s visibility
 // timeout, and 1 s long polls (the emulator requeues an expired message
-// only on a new receive).
-var faultEnv = []string{"SQS_VISIBILITY_TIMEOUT=2s", "SQS_WAIT_TIME=1s"}
+// only on a new receive). The load these tests make sends each user's
+// uploads faster than a person would: without a per-user upload limit they
+// all answer 202 (a new upload while the user's job runs still answers
+// that job).
+var faultEnv = []string{"SQS_VISIBILITY_TIMEOUT=2s", "SQS_WAIT_TIME=1s", "UPLOAD_RATE_PER_USER=0"}
 
 // sigtermEnv keeps a received message invisible far longer than
 // sigtermJobsDeadline, so a job a stopping worker abandons cannot be saved

@@ -194,6 +194,14 @@ type ClientInterface interface {
 	// PDF and stores it at `url`. Follow `Location` to see the job's state.
 	// No request body.
 	//
+	// While the caller's previous job is still queued or processing, the
+	// answer is that job (the same `job_id` and `Location`, 202) rather
+	// than a new one; a job unsettled after 15 minutes no longer counts.
+	// Each caller may make `UPLOAD_RATE_PER_USER` requests a minute (6
+	// by default), those answered with the running job included; past
+	// that the answer is 429 with `Retry-After`, the seconds until the
+	// minute ends. Every replica counts against the same limit.
+	//
 	// Corresponds with POST /api/pdf/upload-to-s3 (the `UploadPdfToS3` operationId).
 	UploadPdfToS3(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -253,6 +261,14 @@ func (c *Client) GetJob(ctx context.Context, jobId openapi_types.UUID, reqEditor
 // Answers 202 as soon as the job is on the queue; a worker renders the
 // PDF and stores it at `url`. Follow `Location` to see the job's state.
 // No request body.
+//
+// While the caller's previous job is still queued or processing, the
+// answer is that job (the same `job_id` and `Location`, 202) rather
+// than a new one; a job unsettled after 15 minutes no longer counts.
+// Each caller may make `UPLOAD_RATE_PER_USER` requests a minute (6
+// by default), those answered with the running job included; past
+// that the answer is 429 with `Retry-After`, the seconds until the
+// minute ends. Every replica counts against the same limit.
 //
 // Corresponds with POST /api/pdf/upload-to-s3 (the `UploadPdfToS3` operationId).
 func (c *Client) UploadPdfToS3(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -528,6 +544,14 @@ type ClientWithResponsesInterface interface {
 	// PDF and stores it at `url`. Follow `Location` to see the job's state.
 	// No request body.
 	//
+	// While the caller's previous job is still queued or processing, the
+	// answer is that job (the same `job_id` and `Location`, 202) rather
+	// than a new one; a job unsettled after 15 minutes no longer counts.
+	// Each caller may make `UPLOAD_RATE_PER_USER` requests a minute (6
+	// by default), those answered with the running job included; past
+	// that the answer is 429 with `Retry-After`, the seconds until the
+	// minute ends. Every replica counts against the same limit.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/pdf/upload-to-s3 (the `UploadPdfToS3` operationId).
@@ -738,6 +762,11 @@ type UploadPdfToS3Response401Headers struct {
 	WWWAuthenticate *string
 }
 
+// UploadPdfToS3Response429Headers the declared response headers of an HTTP 429 response for UploadPdfToS3
+type UploadPdfToS3Response429Headers struct {
+	RetryAfter *int
+}
+
 // UploadPdfToS3Response503Headers the declared response headers of an HTTP 503 response for UploadPdfToS3
 type UploadPdfToS3Response503Headers struct {
 	RetryAfter *int
@@ -750,6 +779,8 @@ type UploadPdfToS3Response struct {
 	JSON202 *UploadAccepted
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *externalRef0.Unauthorized
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *externalRef0.TooManyRequests
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -758,6 +789,8 @@ type UploadPdfToS3Response struct {
 	Headers202 *UploadPdfToS3Response202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *UploadPdfToS3Response401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UploadPdfToS3Response429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *UploadPdfToS3Response503Headers
 }
@@ -770,6 +803,11 @@ func (r UploadPdfToS3Response) GetJSON202() *UploadAccepted {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r UploadPdfToS3Response) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UploadPdfToS3Response) GetApplicationproblemJSON429() *externalRef0.TooManyRequests {
+	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -951,6 +989,14 @@ func (c *ClientWithResponses) GetJobWithResponse(ctx context.Context, jobId open
 // Answers 202 as soon as the job is on the queue; a worker renders the
 // PDF and stores it at `url`. Follow `Location` to see the job's state.
 // No request body.
+//
+// While the caller's previous job is still queued or processing, the
+// answer is that job (the same `job_id` and `Location`, 202) rather
+// than a new one; a job unsettled after 15 minutes no longer counts.
+// Each caller may make `UPLOAD_RATE_PER_USER` requests a minute (6
+// by default), those answered with the running job included; past
+// that the answer is 429 with `Retry-After`, the seconds until the
+// minute ends. Every replica counts against the same limit.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1212,6 +1258,13 @@ func ParseUploadPdfToS3Response(rsp *http.Response) (*UploadPdfToS3Response, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest externalRef0.TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1249,6 +1302,16 @@ func ParseUploadPdfToS3Response(rsp *http.Response) (*UploadPdfToS3Response, err
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UploadPdfToS3Response429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UploadPdfToS3Response503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

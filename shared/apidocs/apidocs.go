@@ -41,8 +41,8 @@ func Mount(r chi.Router, spec []byte, title string) error {
 		// methods (Signup, DownloadPdf…), so SDK users can find them.
 		SettingsUI: map[string]string{"displayOperationId": "true"},
 	})(title, "/openapi.json", "/docs/")
-	r.Get("/docs", http.RedirectHandler("/docs/", http.StatusMovedPermanently).ServeHTTP)
-	r.Handle("/docs/*", ui)
+	r.Get("/docs", guard(http.RedirectHandler("/docs/", http.StatusMovedPermanently)).ServeHTTP)
+	r.Handle("/docs/*", guard(ui))
 	return nil
 }
 

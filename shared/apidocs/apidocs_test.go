@@ -137,3 +137,30 @@ func TestDocs(t *testing.T) {
 		}
 	}
 }
+
+// The docs page cannot be framed by another page (clickjacking), and a
+// missing file under /docs/ is a problem document like every other 404.
+func TestDocsGuarded(t *testing.T) {
+	t.Parallel()
+	r := mount(t, spec())
+	for _, path := range []string{"/docs", "/docs/", "/docs/no-such-asset.js"} {
+		rec := get(r, path)
+		if csp := rec.Header().Get("Content-Security-Policy"); csp != "frame-ancestors 'none'" {
+			t.Errorf("%s: Content-Security-Policy = %q, want frame-ancestors 'none'", path, csp)
+		}
+	}
+	rec := get(r, "/docs/no-such-asset.js")
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("missing asset: status %d, want 404", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("missing asset: Content-Type = %q, want application/problem+json", ct)
+	}
+	var p struct {
+		Status int    `json:"status"`
+		Code   string `json:"code"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Status != http.StatusNotFound || p.Code != "not_found" {
+		t.Errorf("missing asset: body %q (%v), want a not_found problem", rec.Body, err)
+	}
+}

@@ -37,17 +37,20 @@ func ClaimsFrom(ctx context.Context) (jwtverify.Claims, bool) {
 // spec. Each service wraps it in a strict middleware of its generated type.
 type Authenticator struct {
 	secured map[string]bool
-	v       Verifier
+	// routes holds "METHOD /path/{param}" of the secured operations, the
+	// path as the spec (and chi's route pattern) writes it.
+	routes map[string]bool
+	v      Verifier
 }
 
 // New returns an Authenticator for the operations of spec, an OpenAPI
 // document in JSON, that declare a security requirement.
 func New(spec []byte, v Verifier) (*Authenticator, error) {
-	secured, err := securedOperations(spec)
+	secured, routes, err := securedOperations(spec)
 	if err != nil {
 		return nil, err
 	}
-	return &Authenticator{secured: secured, v: v}, nil
+	return &Authenticator{secured: secured, routes: routes, v: v}, nil
 }
 
 // Secured reports whether the operation (its id in any letter case, as the
@@ -149,8 +152,11 @@ type pathItem struct {
 	Trace   *operation `json:"trace"`
 }
 
-func (p pathItem) operations() []*operation {
-	return []*operation{p.Get, p.Put, p.Post, p.Delete, p.Options, p.Head, p.Patch, p.Trace}
+func (p pathItem) operations() map[string]*operation {
+	return map[string]*operation{
+		http.MethodGet: p.Get, http.MethodPut: p.Put, http.MethodPost: p.Post, http.MethodDelete: p.Delete,
+		http.MethodOptions: p.Options, http.MethodHead: p.Head, http.MethodPatch: p.Patch, http.MethodTrace: p.Trace,
+	}
 }
 
 type operation struct {
@@ -166,15 +172,15 @@ type requirement map[string][]string
 
 // securedOperations lists (lower-cased) the operation ids of the JSON
 // document spec that declare a security requirement, themselves or through
-// the document's default.
-func securedOperations(spec []byte) (map[string]bool, error) {
+// the document's default, and their routes as "METHOD path".
+func securedOperations(spec []byte) (ids, routes map[string]bool, err error) {
 	var doc document
 	if err := json.Unmarshal(spec, &doc); err != nil {
-		return nil, fmt.Errorf("bearer: decode spec: %w", err)
+		return nil, nil, fmt.Errorf("bearer: decode spec: %w", err)
 	}
-	ids := map[string]bool{}
-	for _, item := range doc.Paths {
-		for _, op := range item.operations() {
+	ids, routes = map[string]bool{}, map[string]bool{}
+	for path, item := range doc.Paths {
+		for method, op := range item.operations() {
 			if op == nil {
 				continue
 			}
@@ -184,8 +190,9 @@ func securedOperations(spec []byte) (map[string]bool, error) {
 			}
 			if len(sec) > 0 {
 				ids[strings.ToLower(op.OperationID)] = true
+				routes[method+" "+path] = true
 			}
 		}
 	}
-	return ids, nil
+	return ids, routes, nil
 }

@@ -24,6 +24,7 @@ import (
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
+	"prana/shared/metricsserver"
 	"prana/shared/periodic"
 )
 
@@ -81,12 +82,17 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	}
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Keys: issuer.PublicKeys, JWKSMaxAge: cfg.JWKSMaxAge,
-		Ready:    health.Checks{"postgres": store.Ping},
+		Ready:    health.Checks{"postgres": store.Ping}.Cached(health.CacheTTL),
 		Registry: reg, Log: log, ClientIP: resolver,
 	})
 	if err != nil {
 		return err
 	}
+	h, stop, err := metricsserver.Move(cfg.MetricsAddr, h, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	srv := httpserver.New(cfg.Addr, h, log, cfg.HTTP)
 	return httpserver.Run(ctx, srv, log, func(a net.Addr) {
 		log.Info("auth ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)

@@ -23,6 +23,10 @@ type Config struct {
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 	DataDir  string `env:"DATA_DIR" envDefault:".data"`
 
+	// MetricsAddr, when set, moves /metrics off Addr to a listener of its
+	// own (e.g. 127.0.0.1:9101). Empty: /metrics is served on Addr.
+	MetricsAddr string `env:"METRICS_ADDR"`
+
 	// DATABASE_URL wins over the seed's POSTGRES_* variables.
 	DatabaseURL      string `env:"DATABASE_URL"`
 	PostgresUser     string `env:"POSTGRES_USER" envDefault:"postgres"`

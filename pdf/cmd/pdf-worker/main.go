@@ -63,12 +63,18 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return nil
 	}
 	queueURL, _ := aws.QueueURL()
-	// The worker serves no /metrics; replaced characters are in its log.
-	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs})
+	// With METRICS_ADDR the worker serves /metrics there; without, none
+	// (replaced characters are in its log either way).
+	reg, stopMetrics, err := serveMetrics(cfg.MetricsAddr, log)
 	if err != nil {
 		return err
 	}
-	svc := app.New(app.Ports{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store}, log,
+	defer stopMetrics()
+	renderer, err := gopdfrender.New(log, gopdfrender.Options{FontDirs: cfg.FontDirs, Replaced: replacedCounter(reg)})
+	if err != nil {
+		return err
+	}
+	svc := app.New(app.Ports{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store, Uploads: aws.Store}, log,
 		func() string { return uuid.Must(uuid.NewV7()).String() })
 	concurrency := cfg.WorkerConcurrency
 	if concurrency == 0 {
@@ -79,7 +85,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		MaxReceiveCount: cfg.MaxReceiveCount, DrainTimeout: cfg.WorkerDrainTimeout,
 	})
 	if cfg.WorkerHealthAddr != "" {
-		stop, err := serveHealth(ctx, cfg.WorkerHealthAddr, health.Checks{"sqs": consumer.Ping, "s3": aws.Store.Ping}, log)
+		stop, err := serveHealth(ctx, cfg.WorkerHealthAddr, health.Checks{"sqs": consumer.Ping, "s3": aws.Store.Ping}.Cached(health.CacheTTL), log)
 		if err != nil {
 			return err
 		}

@@ -137,3 +137,23 @@ func tamper(t *testing.T, raw string) string {
 	forged := strings.Split(unsigned(t, tok, ""), ".")[1]
 	return parts[0] + "." + forged + "." + parts[2]
 }
+
+// A request without a valid token learns 401 and nothing else: not that a
+// job id must be a UUID (the generated router checks the path parameter
+// before any strict middleware, so it used to answer 400 first).
+func TestTokenCheckedBeforePath(t *testing.T) {
+	t.Parallel()
+	iss := newIssuer(t)
+	s := newService(t, iss.configure)
+	for _, r := range []rejection{{"no header", "", false}, {"garbage token", "Bearer abc", true}} {
+		h := http.Header{}
+		if r.authorization != "" {
+			h.Set("Authorization", r.authorization)
+		}
+		resp, body := s.do(t, http.MethodGet, "/api/pdf/jobs/zzz", h)
+		check401(t, r, resp.StatusCode, resp.Header, body)
+	}
+	// With a good token the bad id is still a bad request.
+	resp, body := s.do(t, http.MethodGet, "/api/pdf/jobs/zzz", http.Header{"Authorization": {"Bearer " + iss.token(t, newUser())}})
+	problemOf(t, http.StatusBadRequest, resp, body)
+}

@@ -20,6 +20,7 @@ import (
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
+	"prana/shared/metricsserver"
 )
 
 // run wires the adapters to the core and serves until ctx is done. ready,
@@ -45,14 +46,23 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	}
 	objects := aws.Objects()
 	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
-	svc := app.New(app.Ports{Renderer: renderer, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}), Objects: objects, Jobs: objects}, log, newJobID)
+	svc := app.New(app.Ports{
+		Renderer: renderer, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}),
+		Objects: objects, Jobs: objects, Uploads: objects,
+		Policy: app.UploadPolicy{PerMinute: cfg.UploadRatePerUser},
+	}, log, newJobID)
 	h, err := httpapi.NewHandler(httpapi.Deps{
 		Service: svc, Verifier: verifier, Registry: reg, Log: log,
-		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping},
+		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping}.Cached(health.CacheTTL),
 	})
 	if err != nil {
 		return err
 	}
+	h, stop, err := metricsserver.Move(cfg.MetricsAddr, h, reg, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	return httpserver.Run(ctx, httpserver.New(cfg.Addr, h, log, cfg.HTTP), log, func(a net.Addr) {
 		log.Info("pdf ready", "addr", a.String(), "startup", time.Since(start).String(), "algorithm", cfg.Algorithm)
 		if ready != nil {

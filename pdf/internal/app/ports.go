@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"prana/pdf/internal/domain"
@@ -45,3 +46,33 @@ type JobStore interface {
 	// DeleteJobsOf deletes every job record of userID.
 	DeleteJobsOf(ctx context.Context, userID string) error
 }
+
+// UploadGuard keeps the per-user bookkeeping of uploads where every
+// replica sees it: how many uploads each user made this minute, and which
+// job is the user's current one.
+type UploadGuard interface {
+	// TakeUpload counts one upload of userID against max per window. When
+	// the window is full it returns ok false and how long until it ends.
+	TakeUpload(ctx context.Context, userID string, max int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
+	// ActiveJob returns the user's current job pointer; found is false
+	// when there is none.
+	ActiveJob(ctx context.Context, userID string) (p ActivePointer, found bool, err error)
+	// SetActiveJob replaces the user's pointer, only if it is still the
+	// one read (prev; the zero pointer when there was none): a
+	// compare-and-swap, ErrConflict when another request got there first.
+	SetActiveJob(ctx context.Context, userID string, prev, next ActivePointer) error
+	// ForgetUser deletes the user's bookkeeping (account erasure).
+	ForgetUser(ctx context.Context, userID string) error
+}
+
+// ActivePointer names a user's current job. Version is the store's own
+// token for compare-and-swap (an ETag); callers only pass it back.
+type ActivePointer struct {
+	JobID   string
+	Since   time.Time
+	Version string
+}
+
+// ErrConflict is SetActiveJob's answer when the pointer changed since it
+// was read.
+var ErrConflict = errors.New("changed concurrently")

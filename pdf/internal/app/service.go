@@ -27,6 +27,11 @@ type Ports struct {
 	Queue     TaskPublisher // nil in the worker
 	Objects   ObjectStore
 	Jobs      JobStore
+	// Uploads, when set, limits each user's uploads and answers a new
+	// upload with the user's job still running (see upload.go).
+	Uploads UploadGuard
+	// Policy is how Uploads is applied.
+	Policy UploadPolicy
 }
 
 // Service runs the pdf use cases.
@@ -86,28 +91,6 @@ func (s *Service) Download(ctx context.Context, p domain.Profile) ([]byte, error
 		return nil, fmt.Errorf("download: %w", err)
 	}
 	return doc, nil
-}
-
-// RequestUpload records a queued job and puts its task on the queue. The
-// record is written first so the worker always finds it; if the queue then
-// refuses the task the record says failed and the caller gets
-// ErrUnavailable: never an accepted job that is not on the queue.
-func (s *Service) RequestUpload(ctx context.Context, p domain.Profile) (domain.Job, error) {
-	now := s.now().UTC()
-	job := domain.Job{
-		ID: s.newID(), UserID: p.UserID, Status: domain.JobQueued,
-		URL: s.p.Objects.PublicURL(p.ObjectKey()), UpdatedAt: now,
-	}
-	if err := s.p.Jobs.SaveJob(ctx, job); err != nil {
-		return domain.Job{}, fmt.Errorf("record job: %w: %w", ErrUnavailable, err)
-	}
-	if err := s.p.Queue.Publish(ctx, domain.Task{JobID: job.ID, Profile: p, RequestedAt: now}); err != nil {
-		// Not ctx: a caller who hung up (cancelling it) must not leave a
-		// record saying queued for a job nothing will process.
-		s.setState(context.WithoutCancel(ctx), job, domain.JobFailed, "the job could not be queued")
-		return domain.Job{}, fmt.Errorf("queue job: %w: %w", ErrUnavailable, err)
-	}
-	return job, nil
 }
 
 // Job returns one of userID's jobs; another user's job does not exist for

@@ -53,8 +53,8 @@ func (s *Service) renderAndStore(ctx context.Context, p domain.Profile, at time.
 	return nil
 }
 
-// EraseUser deletes what S3 holds of a deleted account: the profile PDF and
-// every job record. It is idempotent, so the auth service may ask twice
+// EraseUser deletes what S3 holds of a deleted account: the profile PDF,
+// every job record and the upload bookkeeping. It is idempotent, so the auth service may ask twice
 // (it does: once at the deletion, once when the last access token issued
 // before it has expired, for an upload queued in between).
 func (s *Service) EraseUser(ctx context.Context, userID string) error {
@@ -64,6 +64,11 @@ func (s *Service) EraseUser(ctx context.Context, userID string) error {
 	}
 	if err := s.p.Jobs.DeleteJobsOf(ctx, userID); err != nil {
 		return fmt.Errorf("erase: %w", err)
+	}
+	if s.p.Uploads != nil {
+		if err := s.p.Uploads.ForgetUser(ctx, userID); err != nil {
+			return fmt.Errorf("erase: %w", err)
+		}
 	}
 	s.log.InfoContext(ctx, "user's files erased", "user_id", userID)
 	return nil

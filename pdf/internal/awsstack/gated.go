@@ -3,6 +3,7 @@ package awsstack
 import (
 	"context"
 	"sync"
+	"time"
 
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/app"
@@ -60,6 +61,38 @@ func (o Objects) DeleteJobsOf(ctx context.Context, userID string) error {
 	return o.st.Store.DeleteJobsOf(ctx, userID)
 }
 
+// TakeUpload counts an upload against the user's limit.
+func (o Objects) TakeUpload(ctx context.Context, userID string, max int, window time.Duration) (bool, time.Duration, error) {
+	if _, err := o.st.bucket.get(); err != nil {
+		return false, 0, err
+	}
+	return o.st.Store.TakeUpload(ctx, userID, max, window)
+}
+
+// ActiveJob reads the user's current job pointer.
+func (o Objects) ActiveJob(ctx context.Context, userID string) (app.ActivePointer, bool, error) {
+	if _, err := o.st.bucket.get(); err != nil {
+		return app.ActivePointer{}, false, err
+	}
+	return o.st.Store.ActiveJob(ctx, userID)
+}
+
+// SetActiveJob swaps the user's current job pointer.
+func (o Objects) SetActiveJob(ctx context.Context, userID string, prev, next app.ActivePointer) error {
+	if _, err := o.st.bucket.get(); err != nil {
+		return err
+	}
+	return o.st.Store.SetActiveJob(ctx, userID, prev, next)
+}
+
+// ForgetUser deletes the user's upload bookkeeping (an erasure).
+func (o Objects) ForgetUser(ctx context.Context, userID string) error {
+	if _, err := o.st.bucket.get(); err != nil {
+		return err
+	}
+	return o.st.Store.ForgetUser(ctx, userID)
+}
+
 // Publisher is the task queue as the app's TaskPublisher: until the queue
 // is set up (its URL known), Publish fails at once with ErrNotConnected.
 type Publisher struct {
@@ -89,5 +122,6 @@ func (p *Publisher) Publish(ctx context.Context, t domain.Task) error {
 var (
 	_ app.ObjectStore   = Objects{}
 	_ app.JobStore      = Objects{}
+	_ app.UploadGuard   = Objects{}
 	_ app.TaskPublisher = (*Publisher)(nil)
 )

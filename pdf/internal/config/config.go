@@ -22,6 +22,11 @@ type Config struct {
 	Addr     string `env:"PDF_ADDR" envDefault:":8002"`
 	LogLevel string `env:"LOG_LEVEL" envDefault:"info"`
 
+	// MetricsAddr, when set, moves /metrics off Addr to a listener of its
+	// own (e.g. 127.0.0.1:9102), and gives the worker one. Empty: the pdf
+	// service serves /metrics on Addr, the worker serves none.
+	MetricsAddr string `env:"METRICS_ADDR"`
+
 	Algorithm   string `env:"ALGORITHM" envDefault:"EdDSA"`
 	SecretKey   string `env:"SECRET_KEY"`
 	AuthJWKSURL string `env:"AUTH_JWKS_URL" envDefault:"http://localhost:8001/.well-known/jwks.json"`
@@ -57,6 +62,10 @@ type Config struct {
 	// PDFCacheBytes bounds the memory of rendered PDFs kept for repeated
 	// downloads (about 20 KB each; 0 turns the cache off).
 	PDFCacheBytes int64 `env:"PDF_CACHE_BYTES" envDefault:"67108864"`
+
+	// UploadRatePerUser is how many upload requests each user may make a
+	// minute, across all replicas (counted in the bucket); 0: no limit.
+	UploadRatePerUser int `env:"UPLOAD_RATE_PER_USER" envDefault:"6"`
 
 	WorkerConcurrency  int           `env:"WORKER_CONCURRENCY"` // default 4 × CPUs
 	WorkerDrainTimeout time.Duration `env:"WORKER_DRAIN_TIMEOUT" envDefault:"30s"`
@@ -128,6 +137,9 @@ func (c Config) Validate() error {
 	}
 	if c.QueueName == "" || c.BucketName == "" {
 		errs = append(errs, errors.New("SQS_QUEUE_NAME and S3_BUCKET_NAME: must not be empty"))
+	}
+	if c.UploadRatePerUser < 0 || c.UploadRatePerUser > 1000 {
+		errs = append(errs, errors.New("UPLOAD_RATE_PER_USER: must be between 0 (no limit) and 1000"))
 	}
 	if c.PDFCacheBytes < 0 {
 		errs = append(errs, errors.New("PDF_CACHE_BYTES: must not be negative (0 turns the cache off)"))

@@ -22,7 +22,12 @@ func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, er
 		if problem.ClientGone(w, r) {
 			return
 		}
+		var limited *app.RateLimitedError
 		switch {
+		case errors.As(err, &limited):
+			p := problem.New(http.StatusTooManyRequests, "rate_limited", "Too many uploads this minute. Try again later.")
+			p.RetryAfter = limited.RetryAfter
+			problem.Write(w, r, p)
 		case errors.Is(err, domain.ErrJobNotFound):
 			problem.Write(w, r, problem.New(http.StatusNotFound, "job_not_found", "You have no job with this id."))
 		case errors.Is(err, app.ErrUnavailable):

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -29,16 +30,32 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
-	r := httpmw.NewRouter(d.Log, d.Registry, httpmw.CORS)
+	r := httpmw.NewRouter(d.Log, d.Registry, apiCORS)
 	strict := NewStrictHandlerWithOptions(&Server{svc: d.Service, ready: d.Ready},
 		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))},
 		StrictHTTPServerOptions{
-			RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
+			RequestErrorHandlerFunc:  auth.First(httpmw.RequestError(d.Log)),
 			ResponseErrorHandlerFunc: responseError(d.Log),
 		})
-	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: httpmw.RequestError(d.Log)})
+	// The token is checked before a bad path parameter is reported.
+	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: auth.First(httpmw.RequestError(d.Log))})
 	if err := apidocs.Mount(r, specJSON, "Prana pdf service"); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// apiCORS lets browser apps on other origins call the API and read its
+// document, and nothing else: the operations endpoints (/healthz, /readyz,
+// /metrics) are for probes and scrapers, and no web page has any business
+// reading them.
+func apiCORS(next http.Handler) http.Handler {
+	cors := httpmw.CORS(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/openapi.json" {
+			cors.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

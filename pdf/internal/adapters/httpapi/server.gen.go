@@ -679,6 +679,25 @@ func (response UploadPdfToS3401ApplicationProblemPlusJSONResponse) VisitUploadPd
 	return err
 }
 
+type UploadPdfToS3429ApplicationProblemPlusJSONResponse struct {
+	externalRef0.TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response UploadPdfToS3429ApplicationProblemPlusJSONResponse) VisitUploadPdfToS3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UploadPdfToS3500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }

@@ -143,13 +143,18 @@ func (s *Store) DeleteJobsOf(ctx context.Context, userID string) error {
 	if !ok {
 		return fmt.Errorf("s3store: delete jobs: user id is not a UUID")
 	}
+	return s.deletePrefix(ctx, prefix)
+}
+
+// deletePrefix deletes every object whose key starts with prefix.
+func (s *Store) deletePrefix(ctx context.Context, prefix string) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{Bucket: aws.String(s.bucket), Prefix: aws.String(prefix)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("s3store: list jobs: %w", err)
+			return fmt.Errorf("s3store: list %s: %w", prefix, err)
 		}
 		for _, o := range page.Contents {
 			if err := s.DeleteObject(ctx, aws.ToString(o.Key)); err != nil {

@@ -41,6 +41,8 @@ type Config struct {
 	// back carry a presigned GET URL valid that long instead of the plain
 	// address: for a private bucket. At most MaxPresignTTL.
 	PresignTTL time.Duration
+	// Now is the clock of the upload windows; nil: time.Now.
+	Now func() time.Time
 }
 
 // Store is an S3-backed app.ObjectStore and app.JobStore.
@@ -52,6 +54,7 @@ type Store struct {
 	region   string
 	// presignTTL > 0 turns job URLs into presigned ones (see presign.go).
 	presignTTL time.Duration
+	now        func() time.Time
 }
 
 // New returns a Store for cfg.Bucket. The endpoint and region used for public
@@ -66,6 +69,7 @@ func New(client *s3.Client, cfg Config) *Store {
 		endpoint:   cfg.Endpoint,
 		region:     cfg.Region,
 		presignTTL: cfg.PresignTTL,
+		now:        cfg.Now,
 	}
 	if st.endpoint == "" {
 		st.endpoint = aws.ToString(o.BaseEndpoint)
@@ -76,8 +80,10 @@ func New(client *s3.Client, cfg Config) *Store {
 	return st
 }
 
-// EnsureBucket creates the bucket when it does not exist yet. Calling it
-// again, or from several processes at once, is harmless.
+// EnsureBucket creates the bucket when it does not exist yet, with the
+// lifecycle rules of lifecycle.go. Calling it again, or from several
+// processes at once, is harmless; a bucket that exists is left as it is
+// (its rules are its owner's).
 func (s *Store) EnsureBucket(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
@@ -100,10 +106,20 @@ func (s *Store) EnsureBucket(ctx context.Context) error {
 	}
 	_, err = s.client.CreateBucket(ctx, in)
 	var owned *types.BucketAlreadyOwnedByYou
-	if err != nil && !errors.As(err, &owned) {
+	if errors.As(err, &owned) {
+		return nil // another replica created it, and sets its rules
+	}
+	if err != nil {
 		return fmt.Errorf("s3store: create bucket %s: %w", s.bucket, err)
 	}
-	return nil
+	return s.putLifecycle(ctx)
+}
+
+func (s *Store) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
 }
 
 // Ping checks that the bucket is reachable, for readiness probes.

@@ -95,9 +95,11 @@ func decodeTask(body string) (domain.Task, error) {
 		}
 	}
 	return domain.Task{
-		JobID: w.JobID,
+		JobID: strings.ToLower(w.JobID),
 		Profile: domain.Profile{
-			UserID:      *w.ID,
+			// Lower-cased: the API writes keys from the canonical form, so
+			// "profile_01A2….pdf" would be a key nothing ever reads.
+			UserID:      strings.ToLower(*w.ID),
 			Name:        *w.Name,
 			Surname:     *w.Surname,
 			Email:       *w.Email,
@@ -121,7 +123,7 @@ func lenientJobID(body string) (userID, jobID string) {
 		userID = strings.ToLower(id)
 	}
 	if id, ok := w.JobID.(string); ok && isUUID(id) {
-		jobID = id
+		jobID = strings.ToLower(id)
 	}
 	return userID, jobID
 }

@@ -127,3 +127,32 @@ func TestDecodeMessageErasure(t *testing.T) {
 		}
 	}
 }
+
+// A user id in capitals (a hand-made or foreign message) names the same
+// user as the API's lower-case form: the PDF must land at the key the API
+// reads, never at profile_01A2….pdf. Ids in other forms are refused, so the
+// message goes to the dead-letter queue.
+func TestDecodeTaskCanonicalUserID(t *testing.T) {
+	t.Parallel()
+	const (
+		user = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+		job  = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+	)
+	body := `{"id":"` + strings.ToUpper(user) + `","name":"Ann","surname":"Lee","email":"ann@example.com","date_of_birth":"2000-02-29","job_id":"` + strings.ToUpper(job) + `"}`
+	task, err := decodeTask(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Profile.UserID != user || task.JobID != job || task.Profile.ObjectKey() != "profile_"+user+".pdf" {
+		t.Errorf("user %q job %q key %q, want the lower-case ids", task.Profile.UserID, task.JobID, task.Profile.ObjectKey())
+	}
+	if u, j := lenientJobID(body); u != user || j != job {
+		t.Errorf("lenientJobID = %q, %q, want the lower-case ids", u, j)
+	}
+	for _, id := range []string{"{" + user + "}", "urn:uuid:" + user, strings.ReplaceAll(user, "-", ""), user + " "} {
+		body := `{"id":"` + id + `","name":"Ann","surname":"Lee","email":"ann@example.com","date_of_birth":"2000-02-29"}`
+		if _, err := decodeTask(body); !errors.Is(err, ErrMalformed) {
+			t.Errorf("id %q: %v, want ErrMalformed", id, err)
+		}
+	}
+}

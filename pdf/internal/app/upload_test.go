@@ -1,0 +1,200 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"prana/pdf/internal/app"
+	"prana/pdf/internal/domain"
+)
+
+// fakeUploads is an in-memory UploadGuard: a count per user (one window)
+// and a versioned pointer per user.
+type fakeUploads struct {
+	mu       sync.Mutex
+	taken    map[string]int
+	pointers map[string]app.ActivePointer
+	versions int
+	// beforeSet, when set, runs inside SetActiveJob before the compare
+	// (another request of the user slips in).
+	beforeSet func()
+	forgotten []string
+}
+
+func newFakeUploads() *fakeUploads {
+	return &fakeUploads{taken: map[string]int{}, pointers: map[string]app.ActivePointer{}}
+}
+
+func (f *fakeUploads) TakeUpload(_ context.Context, userID string, max int, window time.Duration) (bool, time.Duration, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.taken[userID] >= max {
+		return false, window / 2, nil
+	}
+	f.taken[userID]++
+	return true, 0, nil
+}
+
+func (f *fakeUploads) ActiveJob(_ context.Context, userID string) (app.ActivePointer, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.pointers[userID]
+	return p, ok, nil
+}
+
+func (f *fakeUploads) SetActiveJob(_ context.Context, userID string, prev, next app.ActivePointer) error {
+	if hook := f.beforeSet; hook != nil {
+		f.beforeSet = nil
+		hook()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pointers[userID].Version != prev.Version {
+		return app.ErrConflict
+	}
+	f.versions++
+	next.Version = strconv.Itoa(f.versions)
+	f.pointers[userID] = next
+	return nil
+}
+
+func (f *fakeUploads) ForgetUser(_ context.Context, userID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.taken, userID)
+	delete(f.pointers, userID)
+	f.forgotten = append(f.forgotten, userID)
+	return nil
+}
+
+func newGuardedFixture(t *testing.T, perMinute int) (*fixture, *fakeUploads) {
+	t.Helper()
+	f := newFixture(t)
+	up := newFakeUploads()
+	log := slog.New(slog.NewTextHandler(t.Output(), nil))
+	f.svc = app.New(app.Ports{
+		Renderer: f.renderer, Queue: f.queue, Objects: f.objects, Jobs: f.jobs,
+		Uploads: up, Policy: app.UploadPolicy{PerMinute: perMinute},
+	}, log, uuid.NewString)
+	return f, up
+}
+
+func TestRequestUploadLimit(t *testing.T) {
+	t.Parallel()
+	f, _ := newGuardedFixture(t, 3)
+	ctx, p := context.Background(), sampleProfile()
+	for i := range 3 {
+		if _, err := f.svc.RequestUpload(ctx, p); err != nil {
+			t.Fatalf("upload %d: %v", i+1, err)
+		}
+	}
+	_, err := f.svc.RequestUpload(ctx, p)
+	var limited *app.RateLimitedError
+	if !errors.As(err, &limited) || limited.RetryAfter != 30*time.Second {
+		t.Fatalf("upload 4: %v, want a RateLimitedError with the guard's retry (30s)", err)
+	}
+	if _, err := f.svc.RequestUpload(ctx, sampleProfile()); err != nil {
+		t.Errorf("another user: %v", err)
+	}
+}
+
+func TestRequestUploadAnswersRunningJob(t *testing.T) {
+	t.Parallel()
+	f, up := newGuardedFixture(t, 0)
+	ctx, p := context.Background(), sampleProfile()
+	first, err := f.svc.RequestUpload(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []domain.JobStatus{domain.JobQueued, domain.JobProcessing} {
+		j, _ := f.jobs.Job(ctx, p.UserID, first.ID)
+		j.Status = st
+		j.URL = "http://presigned.test/x?X-Amz-Signature=1" // as a store with S3_PRESIGN_TTL reads it
+		_ = f.jobs.SaveJob(ctx, j)
+		again, err := f.svc.RequestUpload(ctx, p)
+		if err != nil || again.ID != first.ID {
+			t.Fatalf("upload while the job is %s: %s, %v; want the same job %s", st, again.ID, err, first.ID)
+		}
+		if again.URL != first.URL {
+			t.Errorf("the running job's 202 has url %q, want the plain address %q", again.URL, first.URL)
+		}
+	}
+	if n := len(f.queue.published); n != 1 {
+		t.Fatalf("%d tasks published, want 1", n)
+	}
+	// Once the job is settled, a new upload makes a new job.
+	for _, st := range []domain.JobStatus{domain.JobDone, domain.JobFailed} {
+		cur, _, _ := up.ActiveJob(ctx, p.UserID)
+		j, _ := f.jobs.Job(ctx, p.UserID, cur.JobID)
+		j.Status = st
+		_ = f.jobs.SaveJob(ctx, j)
+		next, err := f.svc.RequestUpload(ctx, p)
+		if err != nil || next.ID == cur.JobID {
+			t.Fatalf("upload after the job is %s: %s, %v; want a new job", st, next.ID, err)
+		}
+	}
+}
+
+// A job queued too long ago is stuck: it no longer holds the user back.
+func TestRequestUploadPassesStuckJob(t *testing.T) {
+	t.Parallel()
+	f, up := newGuardedFixture(t, 0)
+	ctx, p := context.Background(), sampleProfile()
+	first, err := f.svc.RequestUpload(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up.mu.Lock()
+	ptr := up.pointers[p.UserID]
+	ptr.Since = ptr.Since.Add(-app.DefaultStuckAfter - time.Minute)
+	up.pointers[p.UserID] = ptr
+	up.mu.Unlock()
+	next, err := f.svc.RequestUpload(ctx, p)
+	if err != nil || next.ID == first.ID {
+		t.Fatalf("upload past a stuck job: %s, %v; want a new job", next.ID, err)
+	}
+}
+
+// Two requests of one user racing: the one that loses the swap answers
+// with the winner's job instead of queueing a second one.
+func TestRequestUploadLosesRace(t *testing.T) {
+	t.Parallel()
+	f, up := newGuardedFixture(t, 0)
+	ctx, p := context.Background(), sampleProfile()
+	var winner domain.Job
+	up.beforeSet = func() {
+		var err error
+		if winner, err = f.svc.RequestUpload(ctx, p); err != nil {
+			t.Error(err)
+		}
+	}
+	loser, err := f.svc.RequestUpload(ctx, p)
+	if err != nil || loser.ID != winner.ID {
+		t.Fatalf("racing upload: %s, %v; want the winner's job %s", loser.ID, err, winner.ID)
+	}
+	if n := len(f.queue.published); n != 1 {
+		t.Errorf("%d tasks published, want 1", n)
+	}
+}
+
+func TestEraseUserForgetsUploads(t *testing.T) {
+	t.Parallel()
+	f, up := newGuardedFixture(t, 6)
+	p := sampleProfile()
+	if _, err := f.svc.RequestUpload(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.EraseUser(context.Background(), p.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := up.ActiveJob(context.Background(), p.UserID); found || len(up.forgotten) != 1 {
+		t.Errorf("after erasure: pointer found %v, forgotten %v", found, up.forgotten)
+	}
+}
