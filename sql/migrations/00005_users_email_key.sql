@@ -9,7 +9,10 @@
 -- rows already there; 00007 makes it required and unique.
 
 -- +goose Up
-ALTER TABLE users ADD COLUMN IF NOT EXISTS email_key varchar(128);
+-- text, not varchar(128) like email: NFC can lengthen what a seed stored
+-- (U+0958 becomes two characters), and a key too long to store would turn
+-- a valid signup into a 500.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS email_key text;
 
 -- +goose Down
 ALTER TABLE users DROP COLUMN IF EXISTS email_key;
