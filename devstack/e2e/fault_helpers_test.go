@@ -25,12 +25,13 @@ import (
 // that job).
 var faultEnv = []string{"SQS_VISIBILITY_TIMEOUT=2s", "SQS_WAIT_TIME=1s", "UPLOAD_RATE_PER_USER=0"}
 
-// sigtermEnv keeps a received message invisible far longer than
-// sigtermJobsDeadline, so a job a stopping worker abandons cannot be saved
-// by its redelivery to the next worker within the test.
-var sigtermEnv = []string{"SQS_VISIBILITY_TIMEOUT=300s", "SQS_WAIT_TIME=1s"}
+// sigtermEnv keeps a received message invisible for 20 s: far longer than
+// a worker's stop takes, so a message it abandons is still counted in
+// flight right after the stop, yet short enough that an ordinary failed
+// attempt (under load) is retried within sigtermJobsDeadline.
+var sigtermEnv = []string{"SQS_VISIBILITY_TIMEOUT=20s", "SQS_WAIT_TIME=1s"}
 
-const sigtermJobsDeadline = 60 * time.Second
+const sigtermJobsDeadline = 90 * time.Second
 
 // startWorker starts one more pdf-worker with the stack's settings, edited
 // by env (later settings win), and waits until it consumes.

@@ -152,11 +152,12 @@ func jsonRequest(method, url, token string, body any) *http.Request {
 // the API accepted ends stored (the jobs still queued are stored by the
 // next worker); nothing is half-written.
 //
-// The queue's visibility timeout is far longer than the test: a message the
-// stopped worker received and then neither finished nor released would stay
-// invisible, so the queue must hold no message in flight once the worker
-// has stopped (no other worker runs then), and every job must be done by
-// the next worker well before such a message could come back.
+// The queue's visibility timeout (20 s) is far longer than the worker's
+// stop: a message the stopped worker received and then neither finished nor
+// released is still invisible right after it, so the queue must then hold no
+// message in flight (no other worker runs). The short 2 s timeout of the
+// other fault tests would let such a message come back to the next worker
+// unseen.
 func TestSIGTERMUnderLoad(t *testing.T) {
 	t.Parallel()
 	s := startStack(t, stackOptions{env: sigtermEnv})
