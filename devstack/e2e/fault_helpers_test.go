@@ -29,7 +29,7 @@ var faultEnv = []string{"SQS_VISIBILITY_TIMEOUT=2s", "SQS_WAIT_TIME=1s", "UPLOAD
 // a worker's stop takes, so a message it abandons is still counted in
 // flight right after the stop, yet short enough that an ordinary failed
 // attempt (under load) is retried within sigtermJobsDeadline.
-var sigtermEnv = []string{"SQS_VISIBILITY_TIMEOUT=20s", "SQS_WAIT_TIME=1s"}
+var sigtermEnv = []string{"SQS_VISIBILITY_TIMEOUT=20s", "SQS_WAIT_TIME=1s", "UPLOAD_RATE_PER_USER=0"}
 
 const sigtermJobsDeadline = 90 * time.Second
 

@@ -105,7 +105,7 @@ func insertSeedUser(t *testing.T, dsn, email, hash string) {
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(t.Context(), `INSERT INTO users (id, name, surname, email, email_key, date_of_birth, password)
-		VALUES (gen_random_uuid(), 'Seed', 'User', $1, $1, '1985-07-14', $2)`, email, hash); err != nil {
+		VALUES (gen_random_uuid(), 'Seed', 'User', $1::text, $1::text, '1985-07-14', $2)`, email, hash); err != nil {
 		t.Fatalf("insert seed user: %v", err)
 	}
 }
