@@ -125,7 +125,9 @@ func compareMedians(t *testing.T, what string, n int, a, b func()) {
 // compareMediansOf times each call n times, interleaved in an order that
 // rotates every round (so that load from elsewhere hits each alike), and
 // fails when the slowest and fastest medians differ by more than 10%,
-// twice in a row.
+// three times in a row. A leak is systematic and fails every attempt (the
+// seed-hash leak measured 81%); a burst of load from other test packages
+// sharing the two cores spoils one attempt, rarely three.
 func compareMediansOf(t *testing.T, what string, n int, calls []namedCall) {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
@@ -148,7 +150,7 @@ func compareMediansOf(t *testing.T, what string, n int, calls []namedCall) {
 		if diff <= 0.10 {
 			return
 		}
-		if attempt == 2 {
+		if attempt == 3 {
 			t.Errorf("%s: medians %s differ by more than 10%%: timing tells whether an email is registered", what, strings.Join(report, ", "))
 			return
 		}
