@@ -8,6 +8,7 @@ package containers
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -62,7 +63,10 @@ func TestImagesRunAsUsersWould(t *testing.T) {
 	}
 
 	authAddr := freeAddr(t)
-	authEnv := append([]string{"DATABASE_URL=" + dsn, "AUTO_MIGRATE=false", "AUTH_ADDR=" + authAddr}, base...)
+	// The drain below signs up and logs in 40 users from one address: past the
+	// per-address limits, which other tests prove.
+	authEnv := append([]string{"DATABASE_URL=" + dsn, "AUTO_MIGRATE=false", "AUTH_ADDR=" + authAddr,
+		"SIGNUP_RATE_PER_IP=0", "SIGNUP_RATE_PER_RANGE=0", "LOGIN_RATE_PER_IP=0"}, base...)
 	probeBefore(t, p, imageRef("auth"), authEnv)
 	// A named volume at DATA_DIR, as in the compose file: it starts as a
 	// copy of the image's /data, owned by 65532, so the key can be written.
@@ -153,15 +157,18 @@ func TestImagesRunAsUsersWould(t *testing.T) {
 
 	// The worker's drain: queue jobs, stop it while it renders them one at
 	// a time. Every job it took must be done; none may be left processing.
-	var jobs []uuid.UUID
-	for range 60 {
-		jobs = append(jobs, uploadJob(t, pc).JobId)
+	// One job per user: while a user's job is queued, a new upload of
+	// theirs answers that same job.
+	var jobs []userJob
+	for i := range 40 {
+		c := userClient(t, ac, "http://"+pdfAddr, i)
+		jobs = append(jobs, userJob{c, uploadJob(t, c).JobId})
 	}
-	waitJob(t, pc, jobs[0], 30*time.Second, pdfclient.Done)
+	waitJob(t, jobs[0].client, jobs[0].id, 30*time.Second, pdfclient.Done)
 	took := worker.stop(t)
 	counts := map[pdfclient.JobStatus]int{}
 	for _, j := range jobs {
-		counts[jobStatus(t, pc, j)]++
+		counts[jobStatus(t, j.client, j.id)]++
 	}
 	report(t, "stop    worker %d ms (grace %s); of %d queued jobs at the stop: %d done, %d still queued, %d processing, %d failed",
 		took.Milliseconds(), worker.grace, len(jobs), counts[pdfclient.Done], counts[pdfclient.Queued],
@@ -185,6 +192,38 @@ func TestImagesRunAsUsersWould(t *testing.T) {
 			})
 		}
 	})
+}
+
+// userJob is a queued job and the client of the user who owns it.
+type userJob struct {
+	client *pdfclient.ClientWithResponses
+	id     uuid.UUID
+}
+
+// userClient signs up and logs in a new user, and returns a pdf client
+// carrying their token.
+func userClient(t *testing.T, ac *authclient.ClientWithResponses, pdfURL string, i int) *pdfclient.ClientWithResponses {
+	t.Helper()
+	email, password := fmt.Sprintf("ct-drain-%d-%s@example.com", i, randomHex(4)), "pw-"+randomHex(12)
+	su, err := ac.SignupWithResponse(t.Context(), authclient.SignupRequest{
+		Name: "Drain", Surname: "Tester", Email: email, DateOfBirth: "1990-02-28", Password: password})
+	if err != nil || su.JSON201 == nil {
+		t.Fatalf("signup %d: %v %s", i, err, body(su))
+	}
+	li, err := ac.LoginWithResponse(t.Context(), authclient.LoginRequest{Email: email, Password: password})
+	if err != nil || li.JSON200 == nil {
+		t.Fatalf("login %d: %v %s", i, err, body(li))
+	}
+	token := li.JSON200.AccessToken
+	pc, err := pdfclient.NewClientWithResponses(pdfURL, pdfclient.WithHTTPClient(httpClient),
+		pdfclient.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("Authorization", "Bearer "+token)
+			return nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pc
 }
 
 func uploadJob(t *testing.T, pc *pdfclient.ClientWithResponses) *pdfclient.UploadAccepted {
