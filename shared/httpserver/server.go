@@ -113,3 +113,22 @@ func Serve(ctx context.Context, srv *Server, ln net.Listener, log *slog.Logger, 
 	}
 	return nil
 }
+
+// Aside serves h on ln in the background, for a side listener (health
+// probes, metrics scrapes) whose requests are short and lose nothing when
+// cut: its stop gives them two seconds, not the API's grace period. name
+// says which listener in the log.
+func Aside(ln net.Listener, h http.Handler, name string, log *slog.Logger) (stop func()) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error(name+" listener stopped", "err", err)
+		}
+	}()
+	log.Info(name+" listener ready", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+}

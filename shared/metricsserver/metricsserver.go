@@ -4,18 +4,16 @@
 package metricsserver
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"prana/shared/httpmw"
+	"prana/shared/httpserver"
 	"prana/shared/problem"
 )
 
@@ -33,18 +31,7 @@ func Serve(addr string, reg *prometheus.Registry, log *slog.Logger) (stop func()
 	mux := http.NewServeMux()
 	mux.Handle("GET "+Path, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/", problem.NotFound)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("metrics listener stopped", "err", err)
-		}
-	}()
-	log.Info("metrics listener ready", "addr", ln.Addr().String())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx) // scrapes only: nothing to lose
-	}, nil
+	return httpserver.Aside(ln, mux, "metrics", log), nil
 }
 
 // Hide answers /metrics on h's listener with a 404, for when the metrics

@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"prana/shared/health"
+	"prana/shared/httpserver"
 )
 
 // serveHealth answers on addr until stop is called: /healthz 200 while the
@@ -38,18 +37,7 @@ func serveHealth(ctx context.Context, addr string, checks health.Checks, log *sl
 		}
 		writeStatus(w, http.StatusOK, map[string]any{"status": "ready", "checks": states})
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("health listener stopped", "err", err)
-		}
-	}()
-	log.Info("health listener ready", "addr", ln.Addr().String())
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx) // probes only: nothing to lose
-	}, nil
+	return httpserver.Aside(ln, mux, "health", log), nil
 }
 
 func writeStatus(w http.ResponseWriter, status int, body map[string]any) {
