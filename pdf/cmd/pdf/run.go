@@ -17,6 +17,7 @@ import (
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/awsstack"
 	"prana/pdf/internal/config"
+	"prana/pdf/internal/renderqueue"
 	"prana/shared/health"
 	"prana/shared/httpserver"
 	"prana/shared/jwtverify"
@@ -44,10 +45,13 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	if err != nil {
 		return err
 	}
+	queue := renderqueue.New(renderer, renderqueue.Limits{
+		Workers: cfg.PDFRenderConcurrency, MaxQueued: cfg.PDFRenderQueue, MaxWait: cfg.PDFRenderMaxWait,
+	}, renderQueueMetrics(reg))
 	objects := aws.Objects()
 	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
 	svc := app.New(app.Ports{
-		Renderer: renderer, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}),
+		Renderer: queue, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}),
 		Objects: objects, Jobs: objects, Uploads: objects,
 		Policy: app.UploadPolicy{PerMinute: cfg.UploadRatePerUser},
 	}, log, newJobID)
@@ -82,6 +86,18 @@ func replacedCounter(reg prometheus.Registerer) prometheus.Counter {
 	c := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "pdf_replaced_characters_total",
 		Help: "Characters drawn as '?' in rendered PDFs because no font has them.",
+	})
+	reg.MustRegister(c)
+	return c
+}
+
+// renderQueueMetrics registers the count of downloads refused because too
+// many renders were waiting: a steady rise says the service needs more
+// replicas or cores.
+func renderQueueMetrics(reg prometheus.Registerer) prometheus.Counter {
+	c := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pdf_render_refused_total",
+		Help: "Downloads answered 503 because too many renders were waiting or none started within PDF_RENDER_MAX_WAIT.",
 	})
 	reg.MustRegister(c)
 	return c

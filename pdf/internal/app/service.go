@@ -20,6 +20,10 @@ import (
 // answers 503 and the client may retry.
 var ErrUnavailable = errors.New("dependency unavailable")
 
+// ErrBusy is a render refused because too many are waiting already: the
+// HTTP layer answers 503 with a short Retry-After.
+var ErrBusy = errors.New("renderer busy")
+
 // Ports are the adapters a Service uses.
 type Ports struct {
 	Renderer  Renderer

@@ -63,6 +63,14 @@ type Config struct {
 	// downloads (about 20 KB each; 0 turns the cache off).
 	PDFCacheBytes int64 `env:"PDF_CACHE_BYTES" envDefault:"67108864"`
 
+	// Renders are queued: PDFRenderConcurrency at once (default one per
+	// core), at most PDFRenderQueue waiting, each for at most
+	// PDFRenderMaxWait; beyond that a download answers 503 with
+	// Retry-After.
+	PDFRenderConcurrency int           `env:"PDF_RENDER_CONCURRENCY"`
+	PDFRenderQueue       int           `env:"PDF_RENDER_QUEUE" envDefault:"256"`
+	PDFRenderMaxWait     time.Duration `env:"PDF_RENDER_MAX_WAIT" envDefault:"2s"`
+
 	// UploadRatePerUser is how many upload requests each user may make a
 	// minute, across all replicas (counted in the bucket); 0: no limit.
 	UploadRatePerUser int `env:"UPLOAD_RATE_PER_USER" envDefault:"6"`
@@ -143,6 +151,15 @@ func (c Config) Validate() error {
 	}
 	if c.PDFCacheBytes < 0 {
 		errs = append(errs, errors.New("PDF_CACHE_BYTES: must not be negative (0 turns the cache off)"))
+	}
+	if c.PDFRenderConcurrency < 0 || c.PDFRenderConcurrency > 1024 {
+		errs = append(errs, errors.New("PDF_RENDER_CONCURRENCY: must be between 0 (one per core) and 1024"))
+	}
+	if c.PDFRenderQueue < 1 || c.PDFRenderQueue > 100000 {
+		errs = append(errs, errors.New("PDF_RENDER_QUEUE: must be between 1 and 100000"))
+	}
+	if c.PDFRenderMaxWait < time.Millisecond || c.PDFRenderMaxWait > time.Minute {
+		errs = append(errs, errors.New("PDF_RENDER_MAX_WAIT: must be between 1ms and 1m"))
 	}
 	if c.WorkerConcurrency < 0 || c.MaxReceiveCount < 1 {
 		errs = append(errs, errors.New("WORKER_CONCURRENCY must not be negative and SQS_MAX_RECEIVE_COUNT must be at least 1"))

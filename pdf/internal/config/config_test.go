@@ -30,6 +30,9 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		"S3_PRESIGN_TTL":             {map[string]string{"S3_PRESIGN_TTL": "200h"}},
 		"PDF_CACHE_BYTES":            {map[string]string{"PDF_CACHE_BYTES": "-1"}},
 		"AUTH_JWKS_REFETCH_INTERVAL": {map[string]string{"AUTH_JWKS_REFETCH_INTERVAL": "100ms"}},
+		"PDF_RENDER_CONCURRENCY":     {map[string]string{"PDF_RENDER_CONCURRENCY": "-1"}},
+		"PDF_RENDER_QUEUE":           {map[string]string{"PDF_RENDER_QUEUE": "0"}},
+		"PDF_RENDER_MAX_WAIT":        {map[string]string{"PDF_RENDER_MAX_WAIT": "2h"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -15,6 +15,10 @@ import (
 // unavailableRetry is the Retry-After sent when the queue or bucket is down.
 const unavailableRetry = 5 * time.Second
 
+// busyRetry is the Retry-After sent when too many renders wait already: the
+// queue drains in well under a second.
+const busyRetry = time.Second
+
 // responseError maps a handler error to a problem document; unknown errors
 // are a 500 whose cause is logged, never shown.
 func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
@@ -30,6 +34,11 @@ func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, er
 			problem.Write(w, r, p)
 		case errors.Is(err, domain.ErrJobNotFound):
 			problem.Write(w, r, problem.New(http.StatusNotFound, "job_not_found", "You have no job with this id."))
+		case errors.Is(err, app.ErrBusy):
+			p := problem.New(http.StatusServiceUnavailable, "render_busy",
+				"Too many PDFs are being rendered right now. Try again in a moment.")
+			p.RetryAfter = busyRetry
+			problem.Write(w, r, p)
 		case errors.Is(err, app.ErrUnavailable):
 			log.WarnContext(r.Context(), "dependency unavailable",
 				"request_id", requestid.FromContext(r.Context()), "err", err)
