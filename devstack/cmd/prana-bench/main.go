@@ -138,7 +138,7 @@ func run(ctx context.Context) error {
 		}
 	}
 	if set.wants("render") {
-		rep.Figures = append(rep.Figures, b.render(ctx)) // after the system stopped: the quietest moment
+		rep.Figures = append(rep.Figures, b.render(ctx)...) // after the system stopped: the quietest moment
 		rep.Figures = append(rep.Figures, b.renderScripts(ctx)...)
 	}
 	rep.Load[1] = loadAverage()

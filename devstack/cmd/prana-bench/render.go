@@ -12,8 +12,40 @@ import (
 const renderPkg = "./pdf/internal/adapters/gopdfrender"
 
 // render runs the renderer's Go benchmark (a distinct profile each time; the plain one if that is missing) and
-// reports its time per document and document size.
-func (b *bench) render(ctx context.Context) figure {
+// reports its time per document and document size, and the memory it allocates.
+func (b *bench) render(ctx context.Context) []figure {
+	f, lines := b.renderTime(ctx)
+	if len(lines) == 0 {
+		return []figure{f}
+	}
+	return []figure{f, allocFigure("a Latin-script profile", lines, maxLatinAlloc, f.Command)}
+}
+
+// Targets of the memory a render allocates (issue 13).
+const (
+	maxLatinAlloc = 0.8e6
+	maxCJKAlloc   = 1.5e6
+)
+
+// allocFigure reports the bytes allocated per render (B/op) of a benchmark's lines against a target.
+func allocFigure(what string, lines []benchLine, maxBytes float64, cmd string) figure {
+	var alloc []float64
+	for _, l := range lines {
+		alloc = append(alloc, l.Metrics["B/op"])
+	}
+	a := spreadOf(alloc)
+	f := figure{Name: "memory allocated per render, " + what + " (Go benchmark, B/op)",
+		Value:  a.format(func(b float64) string { return fmt.Sprintf("%.2f", b/1e6) }, " MB", len(alloc)),
+		Target: fmt.Sprintf("≤ %.1f MB", maxBytes/1e6), Seed: "—", Command: cmd, Verdict: met}
+	if a.Median > maxBytes {
+		f.Verdict = missed
+		f.Note = fmt.Sprintf("%.2f MB is %s against the target.", a.Median/1e6, pct(a.Median, maxBytes)) + limitNote(f.Name)
+	}
+	return f
+}
+
+// renderTime is the render figure, and the benchmark lines it was read from.
+func (b *bench) renderTime(ctx context.Context) (figure, []benchLine) {
 	f := figure{Name: "render one profile PDF, a distinct profile each time (Go benchmark, CPU)",
 		Target: "≤ 1.5 ms with the Unicode font embedded, PDF ≤ 30 KB", Seed: "1.4 ms, 1.8 KB, fonts not embedded"}
 	var lines []benchLine
@@ -27,7 +59,7 @@ func (b *bench) render(ctx context.Context) figure {
 		out, err := c.CombinedOutput()
 		if err != nil {
 			f.Value, f.Verdict, f.Note = "failed", missed, fmt.Sprintf("`%s` failed: %v: %.300s", cmd, err, out)
-			return f
+			return f, nil
 		}
 		if lines = parseBench(string(out), name); len(lines) > 0 {
 			break
@@ -36,7 +68,7 @@ func (b *bench) render(ctx context.Context) figure {
 	f.Command = cmd
 	if len(lines) == 0 {
 		f.Value, f.Verdict, f.Note = "no result", missed, "no render benchmark printed a result"
-		return f
+		return f, nil
 	}
 	var nsop, size, allocs []float64
 	for _, l := range lines {
@@ -61,7 +93,7 @@ func (b *bench) render(ctx context.Context) figure {
 	if len(why) > 0 {
 		f.Verdict, f.Note = missed, joinNotes(why)+limitNote(f.Name)
 	}
-	return f
+	return f, lines
 }
 
 // benchLine is one result line of `go test -bench`.

@@ -38,6 +38,9 @@ func (b *bench) renderScripts(ctx context.Context) []figure {
 			continue
 		}
 		figs = append(figs, scriptFigure(f, lines))
+		if sub.name == "CJK" {
+			figs = append(figs, allocFigure("a CJK profile", lines, maxCJKAlloc, cmd))
+		}
 	}
 	return figs
 }
