@@ -1,5 +1,5 @@
 // Package apidocs serves a service's OpenAPI document at /openapi.json and
-// Swagger UI at /docs. The UI's assets are embedded in the binary (swgui):
+// Swagger UI at /docs. The UI's assets are embedded in the binary (swgui's):
 // the page works offline and loads nothing from a CDN.
 package apidocs
 
@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/swaggest/swgui"
-	"github.com/swaggest/swgui/v5emb"
 )
 
 // Mount adds GET /openapi.json and GET /docs to r. spec is the service's
@@ -33,16 +31,9 @@ func Mount(r chi.Router, spec []byte, title string) error {
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write(doc)
 	})
-	ui := v5emb.NewWithConfig(swgui.Config{
-		Title:       title,
-		SwaggerJSON: "/openapi.json",
-		BasePath:    "/docs/",
-		// Show each operation's id: it names the generated clients'
-		// methods (Signup, DownloadPdf…), so SDK users can find them.
-		SettingsUI: map[string]string{"displayOperationId": "true"},
-	})(title, "/openapi.json", "/docs/")
+	docs := ui(title, "/openapi.json", "/docs/")
 	r.Get("/docs", guard(http.RedirectHandler("/docs/", http.StatusMovedPermanently)).ServeHTTP)
-	r.Handle("/docs/*", guard(ui))
+	r.Handle("/docs/*", guard(docs))
 	return nil
 }
 
