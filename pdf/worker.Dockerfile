@@ -17,7 +17,8 @@ WORKDIR /src
 ENV CGO_ENABLED=0 GOWORK=off
 # The fallback fonts of pdf/fonts.txt ("debian-package path" per line),
 # installed from Debian when the build image lacks them, gathered for the
-# final stage. Before the modules: the list seldom changes.
+# final stage gzip-compressed (the renderer reads name.ttf.gz as name.ttf):
+# 5.7 MB instead of 11. Before the modules: the list seldom changes.
 COPY pdf/fonts.txt /tmp/fonts.txt
 RUN set -eu; missing=; \
     while read -r pkg path; do case "$pkg" in ''|'#'*) continue ;; esac; \
@@ -27,7 +28,7 @@ RUN set -eu; missing=; \
       rm -rf /var/lib/apt/lists/*; fi; \
     mkdir -p /out/fonts; \
     while read -r pkg path; do case "$pkg" in ''|'#'*) continue ;; esac; \
-      cp "$path" /out/fonts/; done < /tmp/fonts.txt
+      gzip -9n -c "$path" > "/out/fonts/${path##*/}.gz"; done < /tmp/fonts.txt
 # Modules first, so a source edit does not fetch them again.
 COPY shared/go.mod shared/go.sum shared/
 COPY pdf/go.mod pdf/go.sum pdf/

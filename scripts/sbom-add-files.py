@@ -30,9 +30,11 @@ if os.path.isdir(font_dir):
             "name": path,
             "hashes": [{"alg": "SHA-256", "content": digest}],
         }
-        if name in packages:
-            comp["description"] = "font file from the Debian package " + packages[name]
-            comp["properties"] = [{"name": "debian:package", "value": packages[name]}]
+        # The images carry each font gzip-compressed, as name.ttf.gz.
+        listed = name[:-3] if name.endswith(".gz") else name
+        if listed in packages:
+            comp["description"] = "font file from the Debian package " + packages[listed]
+            comp["properties"] = [{"name": "debian:package", "value": packages[listed]}]
         components.append(comp)
 json.dump(bom, sys.stdout, indent=2)
 sys.stdout.write("\n")

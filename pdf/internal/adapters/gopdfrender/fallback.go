@@ -65,12 +65,7 @@ func findFallbacks(list []pdf.Font, dirs []string, log *slog.Logger) []*fallback
 			cov = coverage{scripts: base}
 		}
 		fb := &fallback{family: subsetTag(i) + strings.TrimSuffix(base, ".ttf"), cover: cov, log: log}
-		for _, d := range dirs {
-			if p := filepath.Join(d, base); fileExists(p) {
-				fb.path = p
-				break
-			}
-		}
+		fb.path = findFontFile(dirs, base)
 		if fb.path == "" {
 			missing = append(missing, fmt.Sprintf("%s (%s from %s)", cov.scripts, base, f.Package))
 		}
@@ -87,6 +82,20 @@ func findFallbacks(list []pdf.Font, dirs []string, log *slog.Logger) []*fallback
 // Go fonts have (see familyRegular).
 func subsetTag(i int) string {
 	return fmt.Sprintf("PRNF%c%c+", 'A'+i/26%26, 'A'+i%26)
+}
+
+// findFontFile returns the first dirs/name, or its gzip-compressed
+// dirs/name.gz, that exists; "" when neither is anywhere. The container
+// images carry the fonts compressed: it halves the pdf image.
+func findFontFile(dirs []string, name string) string {
+	for _, d := range dirs {
+		for _, p := range []string{filepath.Join(d, name), filepath.Join(d, name+gzSuffix)} {
+			if fileExists(p) {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func fileExists(p string) bool {
@@ -117,7 +126,7 @@ func (fb *fallback) load() *face {
 // parseFont reads a fallback font and checks, on a subset, that gopdf
 // accepts it: a font gopdf refuses fails here, once, not in every document.
 func parseFont(family, path string) (*face, error) {
-	ttf, err := os.ReadFile(path)
+	ttf, err := readFont(path)
 	if err != nil {
 		return nil, err
 	}
