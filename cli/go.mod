@@ -7,6 +7,7 @@ require (
 	golang.org/x/term v0.48.0
 	prana/auth v0.0.0
 	prana/pdf v0.0.0
+	prana/shared v0.0.0
 )
 
 require (
@@ -19,7 +20,6 @@ require (
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
-	prana/shared v0.0.0 // indirect
 )
 
 replace prana/shared => ../shared

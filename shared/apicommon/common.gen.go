@@ -51,7 +51,7 @@ type Problem struct {
 	// Code A stable machine-readable error code.
 	//
 	// Example: unauthorized
-	Code *string `json:"code,omitempty"`
+	Code string `json:"code,omitempty"`
 
 	// Detail What went wrong, safe to show to the user.
 	//
@@ -59,12 +59,12 @@ type Problem struct {
 	Detail string `json:"detail"`
 
 	// Errors One entry per invalid field (422 only).
-	Errors *[]FieldError `json:"errors,omitempty"`
+	Errors []FieldError `json:"errors,omitempty"`
 
 	// Instance The path of the request.
 	//
 	// Example: /api/auth/me
-	Instance *string `json:"instance,omitempty"`
+	Instance string `json:"instance,omitempty"`
 
 	// RequestId Also sent as X-Request-ID; quote it when reporting a problem.
 	//

@@ -28,7 +28,7 @@ func TestRecover(t *testing.T) {
 		t.Fatalf("status = %d, want 500", rec.Code)
 	}
 	p := problemOf(t, rec)
-	if p.Code != "internal_error" || p.RequestID != "rid-1" {
+	if p.Code != "internal_error" || p.RequestId != "rid-1" {
 		t.Errorf("problem = %+v, want internal_error with request_id rid-1", p)
 	}
 	if strings.Contains(rec.Body.String(), "hunter2") {

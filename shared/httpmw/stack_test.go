@@ -59,8 +59,8 @@ func TestNewRouter(t *testing.T) {
 			if p.Code != tt.code || p.Instance != tt.path {
 				t.Errorf("problem = %+v, want code %q instance %q", p, tt.code, tt.path)
 			}
-			if p.RequestID == "" || p.RequestID != rec.Header().Get(requestid.Header) {
-				t.Errorf("request_id %q does not match the header %q", p.RequestID, rec.Header().Get(requestid.Header))
+			if p.RequestId == "" || p.RequestId != rec.Header().Get(requestid.Header) {
+				t.Errorf("request_id %q does not match the header %q", p.RequestId, rec.Header().Get(requestid.Header))
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"prana/shared/apicommon"
 	"prana/shared/requestid"
 )
 
@@ -16,21 +17,13 @@ import (
 const ContentType = "application/problem+json"
 
 // FieldError names one invalid input field.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
+type FieldError = apicommon.FieldError
 
-// Problem is an RFC 9457 problem document plus Prana's extensions.
+// Problem is an RFC 9457 problem document plus Prana's extensions. Its
+// fields on the wire are api/common.yaml's Problem, generated once into
+// apicommon; what is added here is what goes into headers.
 type Problem struct {
-	Type      string       `json:"type"`
-	Title     string       `json:"title"`
-	Status    int          `json:"status"`
-	Detail    string       `json:"detail"`
-	Instance  string       `json:"instance,omitempty"`
-	RequestID string       `json:"request_id"`
-	Code      string       `json:"code,omitempty"`
-	Errors    []FieldError `json:"errors,omitempty"`
+	apicommon.Problem
 
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter time.Duration `json:"-"`
@@ -41,18 +34,18 @@ type Problem struct {
 // New returns a problem with the given status, a stable code and a detail
 // that is safe to show to the caller.
 func New(status int, code, detail string) *Problem {
-	return &Problem{
+	return &Problem{Problem: apicommon.Problem{
 		Type:   "urn:prana:problem:" + code,
 		Title:  http.StatusText(status),
 		Status: status,
 		Detail: detail,
 		Code:   code,
-	}
+	}}
 }
 
 // Write sends p as the response to r.
 func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
-	p.RequestID = requestid.FromContext(r.Context())
+	p.RequestId = requestid.FromContext(r.Context())
 	if p.Instance == "" {
 		p.Instance = r.URL.Path
 	}

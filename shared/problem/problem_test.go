@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"prana/shared/apicommon"
 	"prana/shared/httpmw"
 	"prana/shared/problem"
 	"prana/shared/requestid"
@@ -63,17 +64,17 @@ func TestWrite(t *testing.T) {
 		t.Errorf("Retry-After = %q, want none without RetryAfter", got)
 	}
 	p := decode(t, rec)
-	want := problem.Problem{
+	want := apicommon.Problem{
 		Type:      "urn:prana:problem:email_taken",
 		Title:     "Conflict",
 		Status:    http.StatusConflict,
 		Detail:    "Email must be unique.",
 		Instance:  "/api/things/7",
-		RequestID: "req-123",
+		RequestId: "req-123",
 		Code:      "email_taken",
 	}
 	if p.Type != want.Type || p.Title != want.Title || p.Status != want.Status || p.Detail != want.Detail ||
-		p.Instance != want.Instance || p.RequestID != want.RequestID || p.Code != want.Code || p.Errors != nil {
+		p.Instance != want.Instance || p.RequestId != want.RequestId || p.Code != want.Code || p.Errors != nil {
 		t.Errorf("body = %+v, want %+v", p, want)
 	}
 }
@@ -94,8 +95,8 @@ func TestWriteKeepsExplicitInstanceAndErrors(t *testing.T) {
 	if len(p.Errors) != 1 || p.Errors[0] != (problem.FieldError{Field: "email", Message: "must be an email"}) {
 		t.Errorf("errors = %+v", p.Errors)
 	}
-	if p.RequestID == "" || p.RequestID != rec.Header().Get(requestid.Header) {
-		t.Errorf("request_id = %q, want the generated %q", p.RequestID, rec.Header().Get(requestid.Header))
+	if p.RequestId == "" || p.RequestId != rec.Header().Get(requestid.Header) {
+		t.Errorf("request_id = %q, want the generated %q", p.RequestId, rec.Header().Get(requestid.Header))
 	}
 }
 
@@ -155,8 +156,8 @@ func TestRouterHandlers(t *testing.T) {
 			if p.Status != tt.status || p.Code != tt.code || p.Title != http.StatusText(tt.status) {
 				t.Errorf("body = %+v, want status %d code %q", p, tt.status, tt.code)
 			}
-			if p.RequestID != "trace-me" {
-				t.Errorf("request_id = %q, want trace-me", p.RequestID)
+			if p.RequestId != "trace-me" {
+				t.Errorf("request_id = %q, want trace-me", p.RequestId)
 			}
 			for _, s := range tt.details {
 				if !strings.Contains(p.Detail, s) {

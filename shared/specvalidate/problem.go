@@ -6,22 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+
+	"prana/shared/apicommon"
 )
 
-// Problem is an RFC 9457 problem document as Prana writes it.
-type Problem struct {
-	Type      string `json:"type"`
-	Title     string `json:"title"`
-	Status    int    `json:"status"`
-	Detail    string `json:"detail"`
-	Instance  string `json:"instance"`
-	RequestID string `json:"request_id"`
-	Code      string `json:"code"`
-	Errors    []struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors"`
-}
+// Problem is an RFC 9457 problem document as Prana writes it: the type
+// generated from api/common.yaml.
+type Problem = apicommon.Problem
 
 // CheckProblem checks what every error answer must carry, on any route.
 func CheckProblem(resp *http.Response, body []byte) error {
@@ -33,7 +24,7 @@ func CheckProblem(resp *http.Response, body []byte) error {
 		return err
 	}
 	var errs []error
-	for name, v := range map[string]string{"type": p.Type, "title": p.Title, "detail": p.Detail, "request_id": p.RequestID} {
+	for name, v := range map[string]string{"type": p.Type, "title": p.Title, "detail": p.Detail, "request_id": p.RequestId} {
 		if v == "" {
 			errs = append(errs, fmt.Errorf("%s is empty", name))
 		}
@@ -41,8 +32,8 @@ func CheckProblem(resp *http.Response, body []byte) error {
 	if p.Status != resp.StatusCode {
 		errs = append(errs, fmt.Errorf("status %d in a %d answer", p.Status, resp.StatusCode))
 	}
-	if id := resp.Header.Get("X-Request-ID"); p.RequestID != id {
-		errs = append(errs, fmt.Errorf("request_id %q but X-Request-ID %q", p.RequestID, id))
+	if id := resp.Header.Get("X-Request-ID"); p.RequestId != id {
+		errs = append(errs, fmt.Errorf("request_id %q but X-Request-ID %q", p.RequestId, id))
 	}
 	return errors.Join(errs...)
 }

@@ -142,12 +142,12 @@ func TestRequestIDIsEchoed(t *testing.T) {
 	}
 	bad := s.signup(t, authclient.SignupRequest{}, withID)
 	p := problemOf(t, http.StatusUnprocessableEntity, bad.HTTPResponse, bad.Body)
-	if p.RequestID != id || bad.HTTPResponse.Header.Get("X-Request-ID") != id {
-		t.Errorf("422: request_id %q, header %q, want %q", p.RequestID, bad.HTTPResponse.Header.Get("X-Request-ID"), id)
+	if p.RequestId != id || bad.HTTPResponse.Header.Get("X-Request-ID") != id {
+		t.Errorf("422: request_id %q, header %q, want %q", p.RequestId, bad.HTTPResponse.Header.Get("X-Request-ID"), id)
 	}
 	resp, data := s.do(t, http.MethodGet, "/nope", "", nil, http.Header{"X-Request-Id": {"bad id with spaces"}})
 	p = problemOf(t, http.StatusNotFound, resp, data)
-	if p.RequestID == "" || strings.Contains(p.RequestID, " ") {
-		t.Errorf("an unusable X-Request-ID was kept: %q", p.RequestID)
+	if p.RequestId == "" || strings.Contains(p.RequestId, " ") {
+		t.Errorf("an unusable X-Request-ID was kept: %q", p.RequestId)
 	}
 }

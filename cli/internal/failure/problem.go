@@ -7,28 +7,19 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"prana/shared/apimodels"
 )
 
 // Problem is an RFC 9457 problem document as the Prana services send it:
-// the standard members plus request_id, code and one entry per invalid field.
-// It is decoded from the raw body, not from the generated clients' types, so
-// that it shows whatever a server sends, including members added later.
-type Problem struct {
-	Type      string       `json:"type"`
-	Title     string       `json:"title"`
-	Status    int          `json:"status"`
-	Detail    string       `json:"detail"`
-	Instance  string       `json:"instance"`
-	Code      string       `json:"code"`
-	RequestID string       `json:"request_id"`
-	Errors    []FieldError `json:"errors"`
-}
+// the standard members plus request_id, code and one entry per invalid
+// field. It is the generated type of api/common.yaml, decoded from the raw
+// body of any answer that says it is problem+json, whatever operation the
+// generated client thought it was calling.
+type Problem = apimodels.Problem
 
 // FieldError names one invalid request field.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
+type FieldError = apimodels.FieldError
 
 // HTTPError is an answer with a status the command did not want.
 type HTTPError struct {
@@ -99,7 +90,7 @@ func (e *HTTPError) write(w io.Writer) {
 	if e.Status == http.StatusUnauthorized && e.Op != "login" && !e.wrongPassword() {
 		fmt.Fprintln(w, "  log in again with: prana login")
 	}
-	if p := e.Problem; p != nil && p.RequestID != "" {
-		fmt.Fprintf(w, "  request id: %s\n", p.RequestID)
+	if p := e.Problem; p != nil && p.RequestId != "" {
+		fmt.Fprintf(w, "  request id: %s\n", p.RequestId)
 	}
 }

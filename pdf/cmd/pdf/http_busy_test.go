@@ -46,7 +46,7 @@ func TestDownloadsBeyondTheRenderQueue(t *testing.T) {
 					return
 				}
 				p := resp.ApplicationproblemJSON503
-				if p == nil || p.Code == nil || *p.Code != "render_busy" {
+				if p == nil || p.Code != "render_busy" {
 					t.Errorf("503 without the render_busy problem: %s", resp.Body)
 				}
 				if ra := resp.HTTPResponse.Header.Get("Retry-After"); ra != "1" {

@@ -122,7 +122,7 @@ func TestUploadQueueUnavailable(t *testing.T) {
 	if ra, err := strconv.Atoi(resp.HTTPResponse.Header.Get("Retry-After")); err != nil || ra < 1 {
 		t.Errorf("Retry-After %q, want a number of seconds", resp.HTTPResponse.Header.Get("Retry-After"))
 	}
-	if p := resp.ApplicationproblemJSON503; p == nil || p.Code == nil || *p.Code != "queue_unavailable" {
+	if p := resp.ApplicationproblemJSON503; p == nil || p.Code != "queue_unavailable" {
 		t.Errorf("503 problem %s", resp.Body)
 	}
 
