@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"prana/auth/internal/app"
+	"prana/auth/internal/app/apptest"
 	"prana/auth/internal/domain"
 )
 
@@ -33,7 +35,7 @@ func (h *settingsHasher) Verify(_ context.Context, pw, hash string) (bool, bool,
 	busy := settings == h.busyOn
 	h.mu.Unlock()
 	if busy {
-		return false, false, ErrBusy
+		return false, false, app.ErrBusy
 	}
 	return p == pw, settings != h.current, nil
 }
@@ -76,10 +78,10 @@ const (
 	seedSettings    = "$argon2id$v=19$m=102400,t=2,p=8"
 )
 
-func newDecoyService(t *testing.T, census HashCensus) (*Service, *settingsHasher) {
+func newDecoyService(t *testing.T, census app.HashCensus) (*app.Service, *settingsHasher) {
 	t.Helper()
 	h := &settingsHasher{current: currentSettings}
-	users := newMemUsers()
+	users := apptest.NewUsers()
 	for email, settings := range map[string]string{"current@example.com": currentSettings, "seed@example.com": seedSettings} {
 		if _, err := users.CreateUser(t.Context(), domain.NewUser{
 			ID: domain.NewUserID(time.Now()), Name: "A", Surname: "B", Email: email,
@@ -88,9 +90,9 @@ func newDecoyService(t *testing.T, census HashCensus) (*Service, *settingsHasher
 			t.Fatal(err)
 		}
 	}
-	d := testDeps(&fakeHasher{}, users, &memLimiter{}, LoginLimits{})
+	d := testDeps(&fakeHasher{}, users, frozenLimiter(), app.LoginLimits{})
 	d.Hasher, d.Decoys, d.Census = h, h, census
-	return New(d), h
+	return app.New(d), h
 }
 
 // TestFailedLoginsCostTheSameWhateverTheHash: issue 15, finding 8. With a
@@ -178,7 +180,7 @@ func TestBusyDecoyIsNotAWrongPassword(t *testing.T) {
 	h.mu.Unlock()
 	for _, email := range []string{"current@example.com", "nobody@example.com"} {
 		_, err := svc.Login(t.Context(), domain.LoginInput{Email: email, Password: "wrong password"}, "192.0.2.1")
-		if !errors.Is(err, ErrBusy) || errors.Is(err, domain.ErrInvalidCredentials) {
+		if !errors.Is(err, app.ErrBusy) || errors.Is(err, domain.ErrInvalidCredentials) {
 			t.Errorf("%s: %v, want ErrBusy", email, err)
 		}
 	}
