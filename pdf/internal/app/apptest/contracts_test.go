@@ -40,3 +40,8 @@ func TestQueueKeepsTheTaskQueueContract(t *testing.T) {
 		return apptest.TaskQueueUnderTest{Publisher: q, Next: q.Next}
 	})
 }
+
+func TestRendererKeepsTheRendererContract(t *testing.T) {
+	t.Parallel()
+	apptest.RunRendererContract(t, func(*testing.T) app.Renderer { return &apptest.Renderer{} })
+}
