@@ -90,7 +90,7 @@ func newDecoyService(t *testing.T, census app.HashCensus) (*app.Service, *settin
 			t.Fatal(err)
 		}
 	}
-	d := testDeps(&fakeHasher{}, users, frozenLimiter(), app.LoginLimits{})
+	d := testDeps(&apptest.Hasher{}, users, frozenLimiter(), app.LoginLimits{})
 	d.Hasher, d.Decoys, d.Census = h, h, census
 	return app.New(d), h
 }

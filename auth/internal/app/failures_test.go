@@ -31,7 +31,7 @@ var outage = fmt.Errorf("query: %w: dial tcp 10.0.0.5:5432: connection refused",
 type failureRig struct {
 	svc      *app.Service
 	users    *apptest.Users
-	hasher   *fakeHasher
+	hasher   *apptest.Hasher
 	sessions *apptest.Sessions
 	limiter  *apptest.Limiter
 	log      *logtest.Buffer
@@ -40,7 +40,7 @@ type failureRig struct {
 
 func newFailureRig(t *testing.T) *failureRig {
 	t.Helper()
-	r := &failureRig{users: apptest.NewUsers(), hasher: &fakeHasher{version: "v2"}, limiter: frozenLimiter(), log: &logtest.Buffer{}}
+	r := &failureRig{users: apptest.NewUsers(), hasher: &apptest.Hasher{Version: "v2"}, limiter: frozenLimiter(), log: &logtest.Buffer{}}
 	d := testDeps(r.hasher, r.users, r.limiter, app.LoginLimits{PerIP: app.Limit{"ip", 1000, time.Minute}})
 	d.Log = slog.New(slog.NewJSONHandler(r.log, nil))
 	r.sessions = d.Sessions.(*apptest.Sessions)
@@ -81,7 +81,7 @@ func TestLoginSucceedsWhenTheRehashFailsAndTheNextLoginRetries(t *testing.T) {
 	t.Parallel()
 	for name, breakIt := range map[string]func(r *failureRig, err error){
 		"store refuses the new hash": func(r *failureRig, err error) { r.users.Failing("ReplacePasswordHash", err) },
-		"hasher too busy to rehash":  func(r *failureRig, err error) { r.hasher.failHash(err) },
+		"hasher too busy to rehash":  func(r *failureRig, err error) { r.hasher.FailHash(err) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -148,7 +148,7 @@ func TestLoginDuringAnOutageIsUnavailableNotAWrongPassword(t *testing.T) {
 		"user lookup":      {func(r *failureRig) { r.users.Failing("CredentialsByEmail", outage) }, 0},
 		"rate limit count": {func(r *failureRig) { r.limiter.Err = outage }, 0},
 		"session start":    {func(r *failureRig) { r.sessions.Failing("StartSession", outage) }, 1},
-		"token signing":    {func(r *failureRig) { app.SetTokens(r.svc, fakeTokens{err: outage}) }, 1},
+		"token signing":    {func(r *failureRig) { app.SetTokens(r.svc, apptest.Tokens{Err: outage}) }, 1},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -159,8 +159,8 @@ func TestLoginDuringAnOutageIsUnavailableNotAWrongPassword(t *testing.T) {
 			if tok != (app.Token{}) {
 				t.Errorf("login handed out %+v during the outage", tok)
 			}
-			if r.hasher.verifies != c.verifies {
-				t.Errorf("%d password checks, want %d", r.hasher.verifies, c.verifies)
+			if r.hasher.Verifies() != c.verifies {
+				t.Errorf("%d password checks, want %d", r.hasher.Verifies(), c.verifies)
 			}
 			if c.verifies == 0 { // nor can a wrong password be told apart
 				_, wrong := r.login("wrong horse")
@@ -204,7 +204,7 @@ func TestAccountChangesDuringAnOutageChangeNothing(t *testing.T) {
 			}, seedPassword,
 		},
 		"change password, hasher": {
-			func(r *failureRig) { r.hasher.failHash(outage) },
+			func(r *failureRig) { r.hasher.FailHash(outage) },
 			func(r *failureRig, c app.Caller) error {
 				return r.svc.ChangePassword(context.Background(), c, seedPassword, "new password 1")
 			}, seedPassword,
@@ -237,7 +237,7 @@ func TestAccountChangesDuringAnOutageChangeNothing(t *testing.T) {
 			seedPassword,
 		},
 		"delete account, hasher": {
-			func(r *failureRig) { r.hasher.err = outage },
+			func(r *failureRig) { r.hasher.Err = outage },
 			func(r *failureRig, c app.Caller) error {
 				return r.svc.DeleteAccount(context.Background(), c, seedPassword)
 			},
@@ -253,8 +253,8 @@ func TestAccountChangesDuringAnOutageChangeNothing(t *testing.T) {
 
 			r.users.Failing("CredentialsByID", nil)
 			r.users.Failing("ReplacePasswordHash", nil)
-			r.hasher.failHash(nil)
-			r.hasher.err = nil
+			r.hasher.FailHash(nil)
+			r.hasher.Err = nil
 			r.limiter.Err = nil
 			if _, err := r.svc.Me(context.Background(), r.user.ID); err != nil {
 				t.Errorf("the user after a failed %s: %v", name, err)

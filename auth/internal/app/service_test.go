@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,65 +14,13 @@ import (
 	"prana/auth/internal/domain"
 )
 
-// fakeHasher "hashes" as "v<version>:<password>" and counts verifications.
-// err fails every call; hashErr fails only Hash (a saturated pool can let
-// one call through and refuse the next).
-type fakeHasher struct {
-	mu       sync.Mutex
-	version  string
-	verifies int
-	err      error
-	hashErr  error
-}
-
-func (f *fakeHasher) Hash(_ context.Context, pw string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return "", f.err
-	}
-	if f.hashErr != nil {
-		return "", f.hashErr
-	}
-	return f.version + ":" + pw, nil
-}
-
-func (f *fakeHasher) failHash(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.hashErr = err
-}
-
-func (f *fakeHasher) Verify(_ context.Context, pw, hash string) (bool, bool, error) {
-	f.mu.Lock()
-	f.verifies++
-	f.mu.Unlock()
-	if f.err != nil {
-		return false, false, f.err
-	}
-	v, p, _ := strings.Cut(hash, ":")
-	return p == pw, v != f.version, nil
-}
-
-func (f *fakeHasher) Decoy() string { return f.version + ":\x00decoy" }
-
-// fakeTokens issues readable tokens, or fails with err.
-type fakeTokens struct{ err error }
-
-func (f fakeTokens) Issue(_ context.Context, u domain.User, sid string) (string, time.Duration, error) {
-	if f.err != nil {
-		return "", 0, f.err
-	}
-	return "token-for-" + u.ID + "-in-" + sid, time.Hour, nil
-}
-
-func newService(h *fakeHasher, users *apptest.Users, limits app.LoginLimits) *app.Service {
+func newService(h *apptest.Hasher, users *apptest.Users, limits app.LoginLimits) *app.Service {
 	return app.New(testDeps(h, users, frozenLimiter(), limits))
 }
 
-func testDeps(h *fakeHasher, users *apptest.Users, limiter app.RateLimiter, limits app.LoginLimits) app.Deps {
+func testDeps(h *apptest.Hasher, users *apptest.Users, limiter app.RateLimiter, limits app.LoginLimits) app.Deps {
 	return app.Deps{
-		Users: users, Hasher: h, Tokens: fakeTokens{}, Limiter: limiter, Sessions: apptest.NewSessions(users, apptest.NewOutbox()),
+		Users: users, Hasher: h, Tokens: apptest.Tokens{}, Limiter: limiter, Sessions: apptest.NewSessions(users, apptest.NewOutbox()),
 		Limits: limits, Policy: testSessionPolicy, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 }
@@ -82,7 +29,7 @@ var signup = domain.SignupInput{Name: " Іван ", Surname: "Петренко",
 
 func TestSignupStoresHashNotPassword(t *testing.T) {
 	t.Parallel()
-	users, h := apptest.NewUsers(), &fakeHasher{version: "v2"}
+	users, h := apptest.NewUsers(), &apptest.Hasher{Version: "v2"}
 	svc := newService(h, users, app.LoginLimits{})
 	u, err := svc.Signup(context.Background(), signup, app.Client{})
 	if err != nil {
@@ -101,7 +48,7 @@ func TestSignupStoresHashNotPassword(t *testing.T) {
 
 func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 	t.Parallel()
-	users, h := apptest.NewUsers(), &fakeHasher{version: "v2"}
+	users, h := apptest.NewUsers(), &apptest.Hasher{Version: "v2"}
 	svc := newService(h, users, app.LoginLimits{})
 	if _, err := svc.Signup(context.Background(), signup, app.Client{}); err != nil {
 		t.Fatal(err)
@@ -111,20 +58,20 @@ func TestLoginUnknownEmailDoesTheSameWork(t *testing.T) {
 	if !errors.Is(errUnknown, domain.ErrInvalidCredentials) || !errors.Is(errWrong, domain.ErrInvalidCredentials) {
 		t.Fatalf("unknown: %v, wrong: %v; want ErrInvalidCredentials for both", errUnknown, errWrong)
 	}
-	if h.verifies != 2 {
-		t.Fatalf("%d verifications for two failed logins, want one each", h.verifies)
+	if h.Verifies() != 2 {
+		t.Fatalf("%d verifications for two failed logins, want one each", h.Verifies())
 	}
 }
 
 func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 	t.Parallel()
-	users, h := apptest.NewUsers(), &fakeHasher{version: "v1"}
+	users, h := apptest.NewUsers(), &apptest.Hasher{Version: "v1"}
 	svc := newService(h, users, app.LoginLimits{})
 	u, err := svc.Signup(context.Background(), signup, app.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.version = "v2" // parameters changed since the user signed up
+	h.Version = "v2" // parameters changed since the user signed up
 	tok, err := svc.Login(context.Background(), domain.LoginInput{Email: "IVAN@example.COM", Password: "correct horse"}, "ip")
 	if err != nil || !strings.HasPrefix(tok.Value, "token-for-"+u.ID+"-in-") || tok.Refresh == "" {
 		t.Fatalf("login: %+v %v", tok, err)
@@ -143,7 +90,7 @@ func TestLoginIsCaseInsensitiveAndRehashesOutdated(t *testing.T) {
 
 func TestLoginRateLimits(t *testing.T) {
 	t.Parallel()
-	svc := newService(&fakeHasher{version: "v"}, apptest.NewUsers(), app.LoginLimits{PerIP: app.Limit{"ip", 1, 42 * time.Second}})
+	svc := newService(&apptest.Hasher{Version: "v"}, apptest.NewUsers(), app.LoginLimits{PerIP: app.Limit{"ip", 1, 42 * time.Second}})
 	in := domain.LoginInput{Email: "a@example.com", Password: "whatever1"}
 	if _, err := svc.Login(context.Background(), in, "1.2.3.4"); !errors.Is(err, domain.ErrInvalidCredentials) {
 		t.Fatalf("first attempt: %v", err)
@@ -157,7 +104,7 @@ func TestLoginRateLimits(t *testing.T) {
 
 func TestBusyHasherSurfaces(t *testing.T) {
 	t.Parallel()
-	svc := newService(&fakeHasher{err: app.ErrBusy}, apptest.NewUsers(), app.LoginLimits{})
+	svc := newService(&apptest.Hasher{Err: app.ErrBusy}, apptest.NewUsers(), app.LoginLimits{})
 	if _, err := svc.Signup(context.Background(), signup, app.Client{}); !errors.Is(err, app.ErrBusy) {
 		t.Fatalf("signup: %v, want ErrBusy", err)
 	}
@@ -172,7 +119,7 @@ func TestBusyHasherSurfaces(t *testing.T) {
 // the per-email backstop.
 func TestAttackerCannotLockOutAVictim(t *testing.T) {
 	t.Parallel()
-	users, h := apptest.NewUsers(), &fakeHasher{version: "v"}
+	users, h := apptest.NewUsers(), &apptest.Hasher{Version: "v"}
 	limiter := frozenLimiter()
 	svc := app.New(testDeps(h, users, limiter, app.LoginLimits{PerIPEmail: app.Limit{"pair", 3, time.Minute}, PerEmail: app.Limit{"email", 1000, time.Minute}}))
 	if _, err := svc.Signup(context.Background(), signup, app.Client{}); err != nil {
@@ -215,8 +162,8 @@ func TestSignupRateLimits(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			h := &countingHasher{fakeHasher: fakeHasher{version: "v"}}
-			d := testDeps(&h.fakeHasher, apptest.NewUsers(), frozenLimiter(), app.LoginLimits{})
+			h := &countingHasher{Hasher: apptest.Hasher{Version: "v"}}
+			d := testDeps(&h.Hasher, apptest.NewUsers(), frozenLimiter(), app.LoginLimits{})
 			d.Hasher, d.Signup = h, c.limits
 			svc := app.New(d)
 			first := signup
@@ -242,8 +189,8 @@ func TestSignupRateLimits(t *testing.T) {
 // logins'; a login's does not carry the mark.
 func TestSignupHashesAtLowPriority(t *testing.T) {
 	t.Parallel()
-	h := &countingHasher{fakeHasher: fakeHasher{version: "v"}}
-	d := testDeps(&h.fakeHasher, apptest.NewUsers(), frozenLimiter(), app.LoginLimits{})
+	h := &countingHasher{Hasher: apptest.Hasher{Version: "v"}}
+	d := testDeps(&h.Hasher, apptest.NewUsers(), frozenLimiter(), app.LoginLimits{})
 	d.Hasher = h
 	svc := app.New(d)
 	if _, err := svc.Signup(context.Background(), signup, app.Client{}); err != nil {
@@ -259,7 +206,7 @@ func TestSignupHashesAtLowPriority(t *testing.T) {
 
 // countingHasher counts hashes and records each call's hash priority.
 type countingHasher struct {
-	fakeHasher
+	apptest.Hasher
 	hashes int
 	low    []bool
 }
@@ -267,12 +214,12 @@ type countingHasher struct {
 func (c *countingHasher) Hash(ctx context.Context, pw string) (string, error) {
 	c.hashes++
 	c.low = append(c.low, app.LowHashPriority(ctx))
-	return c.fakeHasher.Hash(ctx, pw)
+	return c.Hasher.Hash(ctx, pw)
 }
 
 func (c *countingHasher) Verify(ctx context.Context, pw, hash string) (bool, bool, error) {
 	c.low = append(c.low, app.LowHashPriority(ctx))
-	return c.fakeHasher.Verify(ctx, pw, hash)
+	return c.Hasher.Verify(ctx, pw, hash)
 }
 
 // frozenLimiter is a rate limiter whose clock stands still: its windows

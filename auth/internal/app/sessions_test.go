@@ -24,7 +24,7 @@ var testSessionPolicy = app.SessionPolicy{
 func sessionService(t *testing.T) (*app.Service, *apptest.Sessions, *time.Time, domain.User) {
 	t.Helper()
 	users := apptest.NewUsers()
-	d := testDeps(&fakeHasher{version: "v"}, users, frozenLimiter(), app.LoginLimits{})
+	d := testDeps(&apptest.Hasher{Version: "v"}, users, frozenLimiter(), app.LoginLimits{})
 	sessions := d.Sessions.(*apptest.Sessions)
 	svc := app.New(d)
 	clock := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
@@ -218,19 +218,6 @@ func TestDeleteAccount(t *testing.T) {
 	}
 }
 
-type flakyPublisher struct {
-	down bool
-	sent []string
-}
-
-func (p *flakyPublisher) PublishErasure(_ context.Context, id string) error {
-	if p.down {
-		return errors.New("SQS is down")
-	}
-	p.sent = append(p.sent, id)
-	return nil
-}
-
 func TestErasureRelayKeepsWhatItCannotSend(t *testing.T) {
 	t.Parallel()
 	clock := time.Now()
@@ -238,17 +225,17 @@ func TestErasureRelayKeepsWhatItCannotSend(t *testing.T) {
 	for i := range 120 {
 		out.Record(domain.NewUserID(time.Now())+string(rune('a'+i%26)), clock)
 	}
-	pub := &flakyPublisher{down: true}
+	pub := &apptest.Publisher{Down: true}
 	r := app.ErasureRelay{Outbox: out, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	r.RelayOnce(context.Background())
-	if len(out.Held()) != 120 || len(pub.sent) != 0 {
-		t.Fatalf("with SQS down: %d kept, %d sent", len(out.Held()), len(pub.sent))
+	if len(out.Held()) != 120 || len(pub.Sent()) != 0 {
+		t.Fatalf("with SQS down: %d kept, %d sent", len(out.Held()), len(pub.Sent()))
 	}
-	pub.down = false
+	pub.Down = false
 	clock = clock.Add(10 * time.Minute) // past every backoff
 	r.RelayOnce(context.Background())
-	if len(out.Held()) != 0 || len(pub.sent) != 120 {
-		t.Fatalf("after recovery: %d kept, %d sent; want every batch sent", len(out.Held()), len(pub.sent))
+	if len(out.Held()) != 0 || len(pub.Sent()) != 120 {
+		t.Fatalf("after recovery: %d kept, %d sent; want every batch sent", len(out.Held()), len(pub.Sent()))
 	}
 	if app.ErasureBackoff(0) != 2*time.Second || app.ErasureBackoff(100) != 5*time.Minute {
 		t.Errorf("backoff %v … %v", app.ErasureBackoff(0), app.ErasureBackoff(100))

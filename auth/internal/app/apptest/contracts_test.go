@@ -40,3 +40,8 @@ func TestKeyStoreKeepsTheSigningKeyStoreContract(t *testing.T) {
 	t.Parallel()
 	apptest.RunSigningKeyStoreContract(t, func(*testing.T) app.SigningKeyStore { return &apptest.KeyStore{Now: time.Now().UTC()} })
 }
+
+func TestHasherKeepsThePasswordHasherContract(t *testing.T) {
+	t.Parallel()
+	apptest.RunPasswordHasherContract(t, func(*testing.T) app.PasswordHasher { return &apptest.Hasher{Version: "v1"} })
+}
