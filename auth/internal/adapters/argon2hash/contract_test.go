@@ -13,3 +13,10 @@ func TestHasherKeepsThePasswordHasherContract(t *testing.T) {
 	t.Parallel()
 	apptest.RunPasswordHasherContract(t, func(*testing.T) app.PasswordHasher { return newHasher() })
 }
+
+// The hasher keeps the contract of app.DecoyHasher too; the other settings
+// are the seed's (passlib's).
+func TestHasherKeepsTheDecoyHasherContract(t *testing.T) {
+	t.Parallel()
+	apptest.RunDecoyHasherContract(t, func(*testing.T) apptest.DecoyHasherUnderTest { return newHasher() }, passlibArgon2id)
+}

@@ -45,3 +45,10 @@ func TestHasherKeepsThePasswordHasherContract(t *testing.T) {
 	t.Parallel()
 	apptest.RunPasswordHasherContract(t, func(*testing.T) app.PasswordHasher { return &apptest.Hasher{Version: "v1"} })
 }
+
+func TestSettingsHasherKeepsTheDecoyHasherContract(t *testing.T) {
+	t.Parallel()
+	apptest.RunDecoyHasherContract(t, func(*testing.T) apptest.DecoyHasherUnderTest {
+		return &apptest.SettingsHasher{Current: "$fake$v=2"}
+	}, "$fake$v=1:seed-password-1")
+}
