@@ -1,68 +1,16 @@
-package app
+package app_test
 
 import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"prana/auth/internal/app"
+	"prana/auth/internal/app/apptest"
 	"prana/auth/internal/domain"
 )
-
-// settingsHasher is a PasswordHasher and DecoyHasher whose hashes are
-// "<settings>:<password>" and whose decoys are "<settings>:\x00decoy": it
-// records the settings of each verification, which stand for its cost.
-type settingsHasher struct {
-	mu       sync.Mutex
-	current  string
-	verified []string
-	busyOn   string // settings whose verification fails with ErrBusy
-}
-
-func (h *settingsHasher) Hash(_ context.Context, pw string) (string, error) {
-	return h.current + ":" + pw, nil
-}
-
-func (h *settingsHasher) Verify(_ context.Context, pw, hash string) (bool, bool, error) {
-	settings, p, _ := strings.Cut(hash, ":")
-	h.mu.Lock()
-	h.verified = append(h.verified, settings)
-	busy := settings == h.busyOn
-	h.mu.Unlock()
-	if busy {
-		return false, false, ErrBusy
-	}
-	return p == pw, settings != h.current, nil
-}
-
-func (h *settingsHasher) Decoy() string { return h.current + ":\x00decoy" }
-
-func (h *settingsHasher) Settings(hash string) string {
-	s, _, ok := strings.Cut(hash, ":")
-	if !ok || !strings.HasPrefix(s, "$") {
-		return ""
-	}
-	return s
-}
-
-func (h *settingsHasher) DecoyWith(settings string) (string, bool) {
-	if !strings.HasPrefix(settings, "$") {
-		return "", false
-	}
-	return settings + ":\x00decoy", true
-}
-
-// costs returns the settings verified since the last call, sorted.
-func (h *settingsHasher) costs() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := slices.Sorted(slices.Values(h.verified))
-	h.verified = nil
-	return out
-}
 
 type fixedCensus struct {
 	settings []string
@@ -76,10 +24,10 @@ const (
 	seedSettings    = "$argon2id$v=19$m=102400,t=2,p=8"
 )
 
-func newDecoyService(t *testing.T, census HashCensus) (*Service, *settingsHasher) {
+func newDecoyService(t *testing.T, census app.HashCensus) (*app.Service, *apptest.SettingsHasher) {
 	t.Helper()
-	h := &settingsHasher{current: currentSettings}
-	users := newMemUsers()
+	h := &apptest.SettingsHasher{Current: currentSettings}
+	users := apptest.NewUsers()
 	for email, settings := range map[string]string{"current@example.com": currentSettings, "seed@example.com": seedSettings} {
 		if _, err := users.CreateUser(t.Context(), domain.NewUser{
 			ID: domain.NewUserID(time.Now()), Name: "A", Surname: "B", Email: email,
@@ -88,9 +36,9 @@ func newDecoyService(t *testing.T, census HashCensus) (*Service, *settingsHasher
 			t.Fatal(err)
 		}
 	}
-	d := testDeps(&fakeHasher{}, users, &memLimiter{}, LoginLimits{})
+	d := testDeps(&apptest.Hasher{}, users, frozenLimiter(), app.LoginLimits{})
 	d.Hasher, d.Decoys, d.Census = h, h, census
-	return New(d), h
+	return app.New(d), h
 }
 
 // TestFailedLoginsCostTheSameWhateverTheHash: issue 15, finding 8. With a
@@ -109,7 +57,7 @@ func TestFailedLoginsCostTheSameWhateverTheHash(t *testing.T) {
 		if !errors.Is(err, domain.ErrInvalidCredentials) {
 			t.Fatalf("%s: %v", email, err)
 		}
-		if got := h.costs(); !slices.Equal(got, want) {
+		if got := h.Costs(); !slices.Equal(got, want) {
 			t.Errorf("%s, wrong password: verified %q, want one of each of %q", email, got, want)
 		}
 	}
@@ -118,7 +66,7 @@ func TestFailedLoginsCostTheSameWhateverTheHash(t *testing.T) {
 	if _, err := svc.Login(t.Context(), domain.LoginInput{Email: "current@example.com", Password: "right password"}, "192.0.2.1"); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.costs(); !slices.Equal(got, []string{currentSettings}) {
+	if got := h.Costs(); !slices.Equal(got, []string{currentSettings}) {
 		t.Errorf("current user, right password: verified %q", got)
 	}
 }
@@ -136,13 +84,13 @@ func TestDecoysFollowTheCensus(t *testing.T) {
 		if !errors.Is(err, domain.ErrInvalidCredentials) {
 			t.Fatal(err)
 		}
-		return h.costs()
+		return h.Costs()
 	}
 	if got := unknown(); !slices.Equal(got, []string{currentSettings}) {
 		t.Errorf("before any census: unknown email verified %q", got)
 	}
 	_, _ = svc.Login(t.Context(), domain.LoginInput{Email: "seed@example.com", Password: "x"}, "192.0.2.1")
-	h.costs()
+	h.Costs()
 	if got := unknown(); len(got) != 2 {
 		t.Errorf("after a seed hash was met: unknown email verified %q, want both settings", got)
 	}
@@ -173,12 +121,10 @@ func TestBusyDecoyIsNotAWrongPassword(t *testing.T) {
 	if err := svc.RefreshHashCensus(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	h.mu.Lock()
-	h.busyOn = seedSettings
-	h.mu.Unlock()
+	h.BusyWith(seedSettings)
 	for _, email := range []string{"current@example.com", "nobody@example.com"} {
 		_, err := svc.Login(t.Context(), domain.LoginInput{Email: email, Password: "wrong password"}, "192.0.2.1")
-		if !errors.Is(err, ErrBusy) || errors.Is(err, domain.ErrInvalidCredentials) {
+		if !errors.Is(err, app.ErrBusy) || errors.Is(err, domain.ErrInvalidCredentials) {
 			t.Errorf("%s: %v, want ErrBusy", email, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package app
+package app_test
 
 // What a user gets when a port fails: the login goes through when only the
 // hash upgrade fails, and an outage is reported as one (503), never as a
@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"prana/auth/internal/app"
+	"prana/auth/internal/app/apptest"
 	"prana/auth/internal/domain"
 	"prana/shared/logtest"
 )
@@ -22,32 +24,32 @@ import (
 const seedPassword = "correct horse"
 
 // outage is what the postgres adapter returns when the database is down.
-var outage = fmt.Errorf("query: %w: dial tcp 10.0.0.5:5432: connection refused", ErrUnavailable)
+var outage = fmt.Errorf("query: %w: dial tcp 10.0.0.5:5432: connection refused", app.ErrUnavailable)
 
 // failureRig is a service with one stored user whose hash the hasher's
 // current version ("v2") considers outdated, and its log.
 type failureRig struct {
-	svc      *Service
-	users    *memUsers
-	hasher   *fakeHasher
-	sessions *memSessions
-	limiter  *memLimiter
+	svc      *app.Service
+	users    *apptest.Users
+	hasher   *apptest.Hasher
+	sessions *apptest.Sessions
+	limiter  *apptest.Limiter
 	log      *logtest.Buffer
 	user     domain.User
 }
 
 func newFailureRig(t *testing.T) *failureRig {
 	t.Helper()
-	r := &failureRig{users: newMemUsers(), hasher: &fakeHasher{version: "v2"}, limiter: &memLimiter{}, log: &logtest.Buffer{}}
-	d := testDeps(r.hasher, r.users, r.limiter, LoginLimits{PerIP: Limit{"ip", 1000, time.Minute}})
+	r := &failureRig{users: apptest.NewUsers(), hasher: &apptest.Hasher{Version: "v2"}, limiter: frozenLimiter(), log: &logtest.Buffer{}}
+	d := testDeps(r.hasher, r.users, r.limiter, app.LoginLimits{PerIP: app.Limit{"ip", 1000, time.Minute}})
 	d.Log = slog.New(slog.NewJSONHandler(r.log, nil))
-	r.sessions = d.Sessions.(*memSessions)
-	r.svc = New(d)
+	r.sessions = d.Sessions.(*apptest.Sessions)
+	r.svc = app.New(d)
 	r.user = domain.User{
 		ID: domain.NewUserID(time.Now()), Name: "Іван", Surname: "Петренко", Email: "Ivan@Example.com",
 		DateOfBirth: time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC), CreatedAt: time.Now().UTC(),
 	}
-	r.users.byID[r.user.ID] = domain.Credentials{User: r.user, PasswordHash: "v1:" + seedPassword}
+	r.users.Put(domain.Credentials{User: r.user, PasswordHash: "v1:" + seedPassword})
 	t.Cleanup(func() {
 		for _, f := range logtest.Scan(t.Name(), r.log.String(), []string{seedPassword, "new password 1"}) {
 			t.Error(f)
@@ -56,7 +58,7 @@ func newFailureRig(t *testing.T) *failureRig {
 	return r
 }
 
-func (r *failureRig) login(password string) (Token, error) {
+func (r *failureRig) login(password string) (app.Token, error) {
 	return r.svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: password}, "192.0.2.1")
 }
 
@@ -78,8 +80,8 @@ func (r *failureRig) logged(level, msg string) bool {
 func TestLoginSucceedsWhenTheRehashFailsAndTheNextLoginRetries(t *testing.T) {
 	t.Parallel()
 	for name, breakIt := range map[string]func(r *failureRig, err error){
-		"store refuses the new hash": func(r *failureRig, err error) { r.users.failing("ReplacePasswordHash", err) },
-		"hasher too busy to rehash":  func(r *failureRig, err error) { r.hasher.failHash(err) },
+		"store refuses the new hash": func(r *failureRig, err error) { r.users.Failing("ReplacePasswordHash", err) },
+		"hasher too busy to rehash":  func(r *failureRig, err error) { r.hasher.FailHash(err) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -89,7 +91,7 @@ func TestLoginSucceedsWhenTheRehashFailsAndTheNextLoginRetries(t *testing.T) {
 			if err != nil || !strings.HasPrefix(tok.Value, "token-for-"+r.user.ID+"-in-") || tok.Refresh == "" {
 				t.Fatalf("login while the upgrade fails = %+v, %v; want a token: the old hash still works", tok, err)
 			}
-			if got := r.users.hashOf(r.user.ID); got != "v1:"+seedPassword {
+			if got := r.users.HashOf(r.user.ID); got != "v1:"+seedPassword {
 				t.Fatalf("stored hash %q after a failed upgrade, want the old one kept", got)
 			}
 			if !r.logged("WARN", "password rehash skipped") {
@@ -100,8 +102,8 @@ func TestLoginSucceedsWhenTheRehashFailsAndTheNextLoginRetries(t *testing.T) {
 			if _, err := r.login(seedPassword); err != nil {
 				t.Fatalf("next login: %v", err)
 			}
-			if got := r.users.hashOf(r.user.ID); got != "v2:"+seedPassword || r.users.swaps != 1 {
-				t.Fatalf("after the next login: hash %q, %d swaps; want the upgrade retried once", got, r.users.swaps)
+			if got := r.users.HashOf(r.user.ID); got != "v2:"+seedPassword || r.users.Swaps() != 1 {
+				t.Fatalf("after the next login: hash %q, %d swaps; want the upgrade retried once", got, r.users.Swaps())
 			}
 			if !r.logged("INFO", "password rehashed with current parameters") {
 				t.Errorf("the retried upgrade was not logged; log:\n%s", r.log)
@@ -121,7 +123,7 @@ var clientErrors = []error{
 // and carries no password.
 func assertOutage(t *testing.T, what string, err error) {
 	t.Helper()
-	if !errors.Is(err, ErrUnavailable) {
+	if !errors.Is(err, app.ErrUnavailable) {
 		t.Errorf("%s: %v, want ErrUnavailable (503)", what, err)
 		return
 	}
@@ -143,10 +145,10 @@ func TestLoginDuringAnOutageIsUnavailableNotAWrongPassword(t *testing.T) {
 		// it cannot know whether it may try.
 		verifies int
 	}{
-		"user lookup":      {func(r *failureRig) { r.users.failing("CredentialsByEmail", outage) }, 0},
-		"rate limit count": {func(r *failureRig) { r.limiter.err = outage }, 0},
-		"session start":    {func(r *failureRig) { r.sessions.failing("StartSession", outage) }, 1},
-		"token signing":    {func(r *failureRig) { r.svc.tokens = fakeTokens{err: outage} }, 1},
+		"user lookup":      {func(r *failureRig) { r.users.Failing("CredentialsByEmail", outage) }, 0},
+		"rate limit count": {func(r *failureRig) { r.limiter.Err = outage }, 0},
+		"session start":    {func(r *failureRig) { r.sessions.Failing("StartSession", outage) }, 1},
+		"token signing":    {func(r *failureRig) { app.SetTokens(r.svc, apptest.Tokens{Err: outage}) }, 1},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -154,11 +156,11 @@ func TestLoginDuringAnOutageIsUnavailableNotAWrongPassword(t *testing.T) {
 			c.breakIt(r)
 			tok, err := r.login(seedPassword)
 			assertOutage(t, "login", err)
-			if tok != (Token{}) {
+			if tok != (app.Token{}) {
 				t.Errorf("login handed out %+v during the outage", tok)
 			}
-			if r.hasher.verifies != c.verifies {
-				t.Errorf("%d password checks, want %d", r.hasher.verifies, c.verifies)
+			if r.hasher.Verifies() != c.verifies {
+				t.Errorf("%d password checks, want %d", r.hasher.Verifies(), c.verifies)
 			}
 			if c.verifies == 0 { // nor can a wrong password be told apart
 				_, wrong := r.login("wrong horse")
@@ -179,7 +181,7 @@ func TestMe(t *testing.T) {
 	if _, err := r.svc.Me(ctx, domain.NewUserID(time.Now())); !errors.Is(err, domain.ErrUserNotFound) {
 		t.Errorf("Me of a deleted user: %v, want ErrUserNotFound (401 user_gone)", err)
 	}
-	r.users.failing("UserByID", outage)
+	r.users.Failing("UserByID", outage)
 	got, err = r.svc.Me(ctx, r.user.ID)
 	assertOutage(t, "Me during an outage", err)
 	if got != (domain.User{}) {
@@ -191,50 +193,54 @@ func TestAccountChangesDuringAnOutageChangeNothing(t *testing.T) {
 	t.Parallel()
 	for name, c := range map[string]struct {
 		breakIt func(r *failureRig)
-		do      func(r *failureRig, c Caller) error
+		do      func(r *failureRig, c app.Caller) error
 		// kept is the password that must still log in afterwards.
 		kept string
 	}{
 		"change password, user lookup": {
-			func(r *failureRig) { r.users.failing("CredentialsByID", outage) },
-			func(r *failureRig, c Caller) error {
+			func(r *failureRig) { r.users.Failing("CredentialsByID", outage) },
+			func(r *failureRig, c app.Caller) error {
 				return r.svc.ChangePassword(context.Background(), c, seedPassword, "new password 1")
 			}, seedPassword,
 		},
 		"change password, hasher": {
-			func(r *failureRig) { r.hasher.failHash(outage) },
-			func(r *failureRig, c Caller) error {
+			func(r *failureRig) { r.hasher.FailHash(outage) },
+			func(r *failureRig, c app.Caller) error {
 				return r.svc.ChangePassword(context.Background(), c, seedPassword, "new password 1")
 			}, seedPassword,
 		},
 		"change password, store": {
-			func(r *failureRig) { r.users.failing("ReplacePasswordHash", outage) },
-			func(r *failureRig, c Caller) error {
+			func(r *failureRig) { r.users.Failing("ReplacePasswordHash", outage) },
+			func(r *failureRig, c app.Caller) error {
 				return r.svc.ChangePassword(context.Background(), c, seedPassword, "new password 1")
 			}, seedPassword,
 		},
 		"change password, limiter": {
-			func(r *failureRig) { r.limiter.err = outage },
-			func(r *failureRig, c Caller) error {
+			func(r *failureRig) { r.limiter.Err = outage },
+			func(r *failureRig, c app.Caller) error {
 				return r.svc.ChangePassword(context.Background(), c, seedPassword, "new password 1")
 			}, seedPassword,
 		},
 		// Which password works afterwards is left open here: today the new
 		// hash is already stored when ending the other sessions fails.
 		"change password, ending other sessions": {
-			func(r *failureRig) { r.sessions.failing("EndOtherSessions", outage) },
-			func(r *failureRig, c Caller) error {
+			func(r *failureRig) { r.sessions.Failing("EndOtherSessions", outage) },
+			func(r *failureRig, c app.Caller) error {
 				return r.svc.ChangePassword(context.Background(), c, seedPassword, "new password 1")
 			}, "",
 		},
 		"delete account": {
-			func(r *failureRig) { r.sessions.failing("EraseUser", outage) },
-			func(r *failureRig, c Caller) error { return r.svc.DeleteAccount(context.Background(), c, seedPassword) },
+			func(r *failureRig) { r.sessions.Failing("EraseUser", outage) },
+			func(r *failureRig, c app.Caller) error {
+				return r.svc.DeleteAccount(context.Background(), c, seedPassword)
+			},
 			seedPassword,
 		},
 		"delete account, hasher": {
-			func(r *failureRig) { r.hasher.err = outage },
-			func(r *failureRig, c Caller) error { return r.svc.DeleteAccount(context.Background(), c, seedPassword) },
+			func(r *failureRig) { r.hasher.Err = outage },
+			func(r *failureRig, c app.Caller) error {
+				return r.svc.DeleteAccount(context.Background(), c, seedPassword)
+			},
 			"",
 		},
 	} {
@@ -242,19 +248,19 @@ func TestAccountChangesDuringAnOutageChangeNothing(t *testing.T) {
 			t.Parallel()
 			r := newFailureRig(t)
 			c.breakIt(r)
-			err := c.do(r, Caller{UserID: r.user.ID, ClientIP: "192.0.2.1"})
+			err := c.do(r, app.Caller{UserID: r.user.ID, ClientIP: "192.0.2.1"})
 			assertOutage(t, name, err)
 
-			r.users.failing("CredentialsByID", nil)
-			r.users.failing("ReplacePasswordHash", nil)
-			r.hasher.failHash(nil)
-			r.hasher.err = nil
-			r.limiter.err = nil
+			r.users.Failing("CredentialsByID", nil)
+			r.users.Failing("ReplacePasswordHash", nil)
+			r.hasher.FailHash(nil)
+			r.hasher.Err = nil
+			r.limiter.Err = nil
 			if _, err := r.svc.Me(context.Background(), r.user.ID); err != nil {
 				t.Errorf("the user after a failed %s: %v", name, err)
 			}
-			if len(r.sessions.erasures) != 0 {
-				t.Errorf("erasures recorded by a failed %s: %+v", name, r.sessions.erasures)
+			if e := r.sessions.Erasures(); len(e) != 0 {
+				t.Errorf("erasures recorded by a failed %s: %+v", name, e)
 			}
 			if c.kept != "" {
 				if _, err := r.login(c.kept); err != nil {
@@ -269,25 +275,25 @@ func TestRefreshDuringAnOutageKeepsTheSession(t *testing.T) {
 	t.Parallel()
 	r := newFailureRig(t)
 	clock := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
-	r.svc.now = func() time.Time { return clock }
+	app.SetNow(r.svc, func() time.Time { return clock })
 	first, err := r.login(seedPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 
-	r.sessions.failing("UseRefreshToken", outage)
+	r.sessions.Failing("UseRefreshToken", outage)
 	_, err = r.svc.Refresh(ctx, first.Refresh)
 	assertOutage(t, "refresh, session store down", err)
-	r.sessions.failing("UseRefreshToken", nil)
+	r.sessions.Failing("UseRefreshToken", nil)
 
 	// The token is spent before the user is read: the client, told to try
 	// again, gets the same successor within the reuse interval, and its
 	// session is not revoked as a replay.
-	r.users.failing("UserByID", outage)
+	r.users.Failing("UserByID", outage)
 	_, err = r.svc.Refresh(ctx, first.Refresh)
 	assertOutage(t, "refresh, user store down", err)
-	r.users.failing("UserByID", nil)
+	r.users.Failing("UserByID", nil)
 	clock = clock.Add(time.Second)
 	next, err := r.svc.Refresh(ctx, first.Refresh)
 	if err != nil || next.Refresh == "" || next.Refresh == first.Refresh {
@@ -297,6 +303,6 @@ func TestRefreshDuringAnOutageKeepsTheSession(t *testing.T) {
 		t.Errorf("the successor after the outage: %v", err)
 	}
 
-	r.sessions.failing("EndSessionOf", outage)
+	r.sessions.Failing("EndSessionOf", outage)
 	assertOutage(t, "logout", r.svc.Logout(ctx, next.Refresh))
 }

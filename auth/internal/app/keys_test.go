@@ -1,61 +1,26 @@
-package app
+package app_test
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
+
+	"prana/auth/internal/app"
+	"prana/auth/internal/app/apptest"
 )
-
-// memKeyStore is an in-memory SigningKeyStore whose clock the test sets.
-type memKeyStore struct {
-	mu   sync.Mutex
-	keys []SigningKey
-	now  time.Time
-}
-
-func (m *memKeyStore) SigningKeys(context.Context) ([]SigningKey, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]SigningKey(nil), m.keys...), nil
-}
-
-func (m *memKeyStore) ChangeSigningKeys(_ context.Context, plan KeyPlan) (KeyChange, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c, err := plan(append([]SigningKey(nil), m.keys...), m.now)
-	if err != nil {
-		return KeyChange{}, err
-	}
-	for _, k := range c.Add {
-		if !hasKey(m.keys, k.ID) {
-			k.Created = m.now
-			m.keys = append(m.keys, k)
-		}
-	}
-	for _, e := range c.End {
-		for i := range m.keys {
-			if m.keys[i].ID == e.ID {
-				m.keys[i].SignUntil, m.keys[i].PublishUntil = e.SignUntil, e.PublishUntil
-			}
-		}
-	}
-	return c, nil
-}
 
 var t0 = time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 
-func testPolicy() KeyPolicy {
-	return KeyPolicy{Rotation: 24 * time.Hour, Lead: 6 * time.Minute, Retention: 61 * time.Minute}
+func testPolicy() app.KeyPolicy {
+	return app.KeyPolicy{Rotation: 24 * time.Hour, Lead: 6 * time.Minute, Retention: 61 * time.Minute}
 }
 
-func newRing(store *memKeyStore, clock *time.Time) *KeyRing {
-	return NewKeyRing(KeyRingConfig{
+func newRing(store *apptest.KeyStore, clock *time.Time) *app.KeyRing {
+	return app.NewKeyRing(app.KeyRingConfig{
 		Store: store, Policy: testPolicy(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return *clock },
 	})
@@ -63,17 +28,17 @@ func newRing(store *memKeyStore, clock *time.Time) *KeyRing {
 
 func TestKeyStates(t *testing.T) {
 	t.Parallel()
-	k := SigningKey{SignFrom: t0, SignUntil: t0.Add(time.Hour), PublishUntil: t0.Add(2 * time.Hour)}
+	k := app.SigningKey{SignFrom: t0, SignUntil: t0.Add(time.Hour), PublishUntil: t0.Add(2 * time.Hour)}
 	for _, c := range []struct {
 		at   time.Time
-		want KeyState
+		want app.KeyState
 	}{
-		{t0.Add(-time.Nanosecond), KeyPending},
-		{t0, KeyActive},
-		{t0.Add(time.Hour - time.Nanosecond), KeyActive},
-		{t0.Add(time.Hour), KeyRetired},
-		{t0.Add(2*time.Hour - time.Nanosecond), KeyRetired},
-		{t0.Add(2 * time.Hour), KeyExpired},
+		{t0.Add(-time.Nanosecond), app.KeyPending},
+		{t0, app.KeyActive},
+		{t0.Add(time.Hour - time.Nanosecond), app.KeyActive},
+		{t0.Add(time.Hour), app.KeyRetired},
+		{t0.Add(2*time.Hour - time.Nanosecond), app.KeyRetired},
+		{t0.Add(2 * time.Hour), app.KeyExpired},
 	} {
 		if got := k.State(c.at); got != c.want {
 			t.Errorf("at %v: %s, want %s", c.at.Sub(t0), got, c.want)
@@ -87,38 +52,38 @@ func TestKeyStates(t *testing.T) {
 // less than the skew allowance in Lead never sign with an unpublished key.
 func TestRotationPublishesBeforeSigning(t *testing.T) {
 	t.Parallel()
-	store := &memKeyStore{now: t0}
+	store := &apptest.KeyStore{Now: t0}
 	clock := t0
 	a, b := newRing(store, &clock), newRing(store, &clock) // two replicas
-	for _, r := range []*KeyRing{a, b} {
+	for _, r := range []*app.KeyRing{a, b} {
 		if err := r.Start(t.Context(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	first, _ := a.Signer()
-	if second, _ := b.Signer(); len(store.keys) != 1 || second.ID != first.ID {
-		t.Fatalf("two replicas started with %d keys", len(store.keys))
+	if second, _ := b.Signer(); len(store.Keys) != 1 || second.ID != first.ID {
+		t.Fatalf("two replicas started with %d keys", len(store.Keys))
 	}
 
 	// Not due one tick before Rotation - Lead.
 	clock = t0.Add(24*time.Hour - 6*time.Minute - time.Second)
-	store.now = clock
-	_ = a.tick(t.Context())
-	if len(store.keys) != 1 {
+	store.Now = clock
+	_ = a.Tick(t.Context())
+	if len(store.Keys) != 1 {
 		t.Fatal("rotated before it was due")
 	}
 	// Due: both replicas tick; one rotation happens.
-	clock, store.now = clock.Add(time.Second), clock.Add(time.Second)
-	_ = a.tick(t.Context())
-	_ = b.tick(t.Context())
-	if len(store.keys) != 2 {
-		t.Fatalf("%d keys after the rotation step, want 2", len(store.keys))
+	clock, store.Now = clock.Add(time.Second), clock.Add(time.Second)
+	_ = a.Tick(t.Context())
+	_ = b.Tick(t.Context())
+	if len(store.Keys) != 2 {
+		t.Fatalf("%d keys after the rotation step, want 2", len(store.Keys))
 	}
-	next := store.keys[1]
+	next := store.Keys[1]
 	if !next.SignFrom.Equal(clock.Add(6 * time.Minute)) {
 		t.Fatalf("new key signs from %v, want Lead after it was published", next.SignFrom.Sub(t0))
 	}
-	for _, r := range []*KeyRing{a, b} {
+	for _, r := range []*app.KeyRing{a, b} {
 		if !publishes(r, next.ID) {
 			t.Error("a replica does not publish the new key")
 		}
@@ -128,7 +93,7 @@ func TestRotationPublishesBeforeSigning(t *testing.T) {
 	}
 	// A replica whose clock runs 5 minutes fast (within Lead) still waits.
 	fast := clock.Add(5 * time.Minute)
-	if activeKey(store.keys, fast).ID != first.ID {
+	if app.ActiveKey(store.Keys, fast).ID != first.ID {
 		t.Error("a replica 5 min fast would sign with the new key early")
 	}
 	// At SignFrom the new key signs; the old one stays published.
@@ -149,7 +114,7 @@ func TestRotationPublishesBeforeSigning(t *testing.T) {
 
 func TestForcedRotationWaitsForAPendingOne(t *testing.T) {
 	t.Parallel()
-	store := &memKeyStore{now: t0}
+	store := &apptest.KeyStore{Now: t0}
 	clock := t0
 	r := newRing(store, &clock)
 	if err := r.Start(t.Context(), nil); err != nil {
@@ -167,15 +132,15 @@ func TestForcedRotationWaitsForAPendingOne(t *testing.T) {
 func TestFixedKeyIsNeverRotated(t *testing.T) {
 	t.Parallel()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	fixed := NewSigningKey(priv, OriginFile)
-	store := &memKeyStore{now: t0}
-	r := NewKeyRing(KeyRingConfig{Store: store, Policy: testPolicy(), Fixed: &fixed,
+	fixed := app.NewSigningKey(priv, app.OriginFile)
+	store := &apptest.KeyStore{Now: t0}
+	r := app.NewKeyRing(app.KeyRingConfig{Store: store, Policy: testPolicy(), Fixed: &fixed,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := r.Start(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if k, _ := r.Signer(); k.ID != fixed.ID || len(store.keys) != 0 {
-		t.Fatalf("signer %s, %d stored keys; want the fixed key and nothing generated", k.ID, len(store.keys))
+	if k, _ := r.Signer(); k.ID != fixed.ID || len(store.Keys) != 0 {
+		t.Fatalf("signer %s, %d stored keys; want the fixed key and nothing generated", k.ID, len(store.Keys))
 	}
 	if _, err := r.Rotate(t.Context()); err == nil {
 		t.Fatal("a fixed key was rotated")
@@ -185,8 +150,8 @@ func TestFixedKeyIsNeverRotated(t *testing.T) {
 func TestBootstrapImportsALegacyKeyOnce(t *testing.T) {
 	t.Parallel()
 	_, priv, _ := ed25519.GenerateKey(rand.Reader)
-	legacy := NewSigningKey(priv, OriginImported)
-	store := &memKeyStore{now: t0}
+	legacy := app.NewSigningKey(priv, app.OriginImported)
+	store := &apptest.KeyStore{Now: t0}
 	clock := t0
 	if err := newRing(store, &clock).Start(t.Context(), &legacy); err != nil {
 		t.Fatal(err)
@@ -194,7 +159,7 @@ func TestBootstrapImportsALegacyKeyOnce(t *testing.T) {
 	// A second replica with its own, different legacy file: its key is kept
 	// for verification only, the first keeps signing.
 	_, priv2, _ := ed25519.GenerateKey(rand.Reader)
-	legacy2 := NewSigningKey(priv2, OriginImported)
+	legacy2 := app.NewSigningKey(priv2, app.OriginImported)
 	r2 := newRing(store, &clock)
 	if err := r2.Start(t.Context(), &legacy2); err != nil {
 		t.Fatal(err)
@@ -202,19 +167,19 @@ func TestBootstrapImportsALegacyKeyOnce(t *testing.T) {
 	if k, _ := r2.Signer(); k.ID != legacy.ID {
 		t.Errorf("signer %s, want the first imported key", k.ID)
 	}
-	if !publishes(r2, legacy2.ID) || len(store.keys) != 2 {
-		t.Errorf("the second legacy key is not published (%d keys)", len(store.keys))
+	if !publishes(r2, legacy2.ID) || len(store.Keys) != 2 {
+		t.Errorf("the second legacy key is not published (%d keys)", len(store.Keys))
 	}
-	if err := newRing(store, &clock).Start(t.Context(), &legacy); err != nil || len(store.keys) != 2 {
-		t.Errorf("a restart imported again: %d keys, %v", len(store.keys), err)
+	if err := newRing(store, &clock).Start(t.Context(), &legacy); err != nil || len(store.Keys) != 2 {
+		t.Errorf("a restart imported again: %d keys, %v", len(store.Keys), err)
 	}
 }
 
 func TestNoSigningKeyIsUnavailable(t *testing.T) {
 	t.Parallel()
 	clock := t0
-	r := newRing(&memKeyStore{now: t0}, &clock)
-	if _, err := r.Signer(); !errors.Is(err, ErrUnavailable) {
+	r := newRing(&apptest.KeyStore{Now: t0}, &clock)
+	if _, err := r.Signer(); !errors.Is(err, app.ErrUnavailable) {
 		t.Fatalf("signer before start: %v, want ErrUnavailable", err)
 	}
 }
@@ -224,12 +189,12 @@ func TestKeyIDIsTheThumbprint(t *testing.T) {
 	// RFC 8037, appendix A.3: the thumbprint of its example Ed25519 key.
 	pub := ed25519.PublicKey{0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a,
 		0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a}
-	if got, want := KeyID(pub), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"; got != want {
+	if got, want := app.KeyID(pub), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"; got != want {
 		t.Fatalf("KeyID = %s, want %s", got, want)
 	}
 }
 
-func publishes(r *KeyRing, id string) bool {
+func publishes(r *app.KeyRing, id string) bool {
 	for _, k := range r.Published() {
 		if k.ID == id {
 			return true

@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"context"
@@ -10,27 +10,33 @@ import (
 	"testing"
 	"time"
 
+	"prana/auth/internal/app"
+	"prana/auth/internal/app/apptest"
 	"prana/auth/internal/domain"
 )
 
+var testSessionPolicy = app.SessionPolicy{
+	TTL: 30 * 24 * time.Hour, IdleTimeout: 7 * 24 * time.Hour, ReuseInterval: 10 * time.Second, ErasureRepeat: time.Hour,
+}
+
 // sessionService is a service with one signed-up user and a clock the test
 // moves.
-func sessionService(t *testing.T) (*Service, *memSessions, *time.Time, domain.User) {
+func sessionService(t *testing.T) (*app.Service, *apptest.Sessions, *time.Time, domain.User) {
 	t.Helper()
-	users := newMemUsers()
-	d := testDeps(&fakeHasher{version: "v"}, users, &memLimiter{}, LoginLimits{})
-	sessions := d.Sessions.(*memSessions)
-	svc := New(d)
+	users := apptest.NewUsers()
+	d := testDeps(&apptest.Hasher{Version: "v"}, users, frozenLimiter(), app.LoginLimits{})
+	sessions := d.Sessions.(*apptest.Sessions)
+	svc := app.New(d)
 	clock := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
-	svc.now = func() time.Time { return clock }
-	u, err := svc.Signup(context.Background(), signup, Client{})
+	app.SetNow(svc, func() time.Time { return clock })
+	u, err := svc.Signup(context.Background(), signup, app.Client{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return svc, sessions, &clock, u
 }
 
-func login(t *testing.T, svc *Service) Token {
+func login(t *testing.T, svc *app.Service) app.Token {
 	t.Helper()
 	tok, err := svc.Login(context.Background(), domain.LoginInput{Email: "ivan@example.com", Password: "correct horse"}, "ip")
 	if err != nil {
@@ -43,7 +49,7 @@ func TestRefreshRotatesAndDetectsReuse(t *testing.T) {
 	t.Parallel()
 	svc, _, clock, _ := sessionService(t)
 	first := login(t, svc)
-	if !strings.HasPrefix(first.Refresh, "rt_") || len(first.Refresh) != refreshTokenLen || first.RefreshTTL != testSessionPolicy.TTL {
+	if !strings.HasPrefix(first.Refresh, "rt_") || len(first.Refresh) != app.RefreshTokenLen || first.RefreshTTL != testSessionPolicy.TTL {
 		t.Fatalf("login refresh token %q (ttl %v)", first.Refresh, first.RefreshTTL)
 	}
 	*clock = clock.Add(time.Hour)
@@ -75,8 +81,8 @@ func TestRefreshRefusesBadAndEndedTokens(t *testing.T) {
 	t.Parallel()
 	svc, _, clock, _ := sessionService(t)
 	for name, token := range map[string]string{
-		"empty": "", "unknown": newRefreshToken(), "access token": "a.b.c", "10 KB": strings.Repeat("r", 10<<10),
-		"bad alphabet": "rt_" + strings.Repeat("!", refreshTokenLen-3),
+		"empty": "", "unknown": app.NewRefreshToken(), "access token": "a.b.c", "10 KB": strings.Repeat("r", 10<<10),
+		"bad alphabet": "rt_" + strings.Repeat("!", app.RefreshTokenLen-3),
 	} {
 		if _, err := svc.Refresh(context.Background(), token); !errors.Is(err, domain.ErrInvalidRefreshToken) {
 			t.Errorf("%s: %v, want ErrInvalidRefreshToken", name, err)
@@ -123,7 +129,7 @@ func TestConcurrentRefreshesMakeOneSuccessor(t *testing.T) {
 			t.Fatal("concurrent refreshes answered different successors")
 		}
 	}
-	if n := len(sessions.tokens); n != 2 {
+	if n := sessions.Tokens(); n != 2 {
 		t.Fatalf("%d tokens stored, want the spent one and one successor", n)
 	}
 }
@@ -138,7 +144,7 @@ func TestLogoutEndsTheSessionOnly(t *testing.T) {
 	if err := svc.Logout(context.Background(), a.Refresh); err != nil {
 		t.Fatalf("second logout: %v", err)
 	}
-	for _, unknown := range []string{newRefreshToken(), "garbage"} {
+	for _, unknown := range []string{app.NewRefreshToken(), "garbage"} {
 		if err := svc.Logout(context.Background(), unknown); err != nil {
 			t.Fatalf("logout of an unknown token: %v", err)
 		}
@@ -155,13 +161,9 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 	t.Parallel()
 	svc, sessions, _, u := sessionService(t)
 	mine, other := login(t, svc), login(t, svc)
-	var myFamily string
-	for h, tk := range sessions.tokens {
-		if hash, _ := refreshHash(mine.Refresh); h == string(hash) {
-			myFamily = tk.family
-		}
-	}
-	c := Caller{UserID: u.ID, SessionID: myFamily, ClientIP: "ip"}
+	hash, _ := app.RefreshHash(mine.Refresh)
+	myFamily, _ := sessions.FamilyOf(hash)
+	c := app.Caller{UserID: u.ID, SessionID: myFamily, ClientIP: "ip"}
 	if err := svc.ChangePassword(context.Background(), c, "wrong password", "new password 1"); !errors.Is(err, domain.ErrWrongPassword) {
 		t.Fatalf("wrong current password: %v", err)
 	}
@@ -187,11 +189,11 @@ func TestDeleteAccount(t *testing.T) {
 	t.Parallel()
 	svc, sessions, clock, u := sessionService(t)
 	tok := login(t, svc)
-	c := Caller{UserID: u.ID, ClientIP: "ip"}
+	c := app.Caller{UserID: u.ID, ClientIP: "ip"}
 	if err := svc.DeleteAccount(context.Background(), c, "wrong password"); !errors.Is(err, domain.ErrWrongPassword) {
 		t.Fatalf("wrong password: %v", err)
 	}
-	if _, err := svc.Me(context.Background(), u.ID); err != nil || len(sessions.erasures) != 0 {
+	if _, err := svc.Me(context.Background(), u.ID); err != nil || len(sessions.Erasures()) != 0 {
 		t.Fatalf("a refused erasure deleted something: %v", err)
 	}
 	if err := svc.DeleteAccount(context.Background(), c, "correct horse"); err != nil {
@@ -203,11 +205,11 @@ func TestDeleteAccount(t *testing.T) {
 	if _, err := svc.Refresh(context.Background(), tok.Refresh); !errors.Is(err, domain.ErrInvalidRefreshToken) {
 		t.Errorf("refresh after erasure: %v", err)
 	}
-	if len(sessions.erasures) != 2 || !sessions.erasures[0].due.Equal(*clock) ||
-		!sessions.erasures[1].due.Equal(clock.Add(testSessionPolicy.ErasureRepeat)) {
-		t.Errorf("erasures recorded: %+v, want now and once access tokens have expired", sessions.erasures)
+	if e := sessions.Erasures(); len(e) != 2 || !e[0].Due.Equal(*clock) ||
+		!e[1].Due.Equal(clock.Add(testSessionPolicy.ErasureRepeat)) {
+		t.Errorf("erasures recorded: %+v, want now and once access tokens have expired", e)
 	}
-	again, err := svc.Signup(context.Background(), signup, Client{})
+	again, err := svc.Signup(context.Background(), signup, app.Client{})
 	if err != nil || again.ID == u.ID {
 		t.Errorf("signing up again: %+v, %v; want a new user", again, err)
 	}
@@ -216,66 +218,26 @@ func TestDeleteAccount(t *testing.T) {
 	}
 }
 
-// memOutbox is an in-memory ErasureOutbox.
-type memOutbox struct {
-	due      []string
-	attempts map[string]int
-}
-
-func (m *memOutbox) RelayDue(ctx context.Context, limit int, send func(context.Context, string) error, retry func(int) time.Duration) (int, int, error) {
-	var sent, failed int
-	var keep []string
-	for i, id := range m.due {
-		if i >= limit {
-			keep = append(keep, id)
-			continue
-		}
-		if err := send(ctx, id); err != nil {
-			failed++
-			if retry(m.attempts[id]) <= 0 {
-				panic("no backoff")
-			}
-			m.attempts[id]++
-			keep = append(keep, id)
-			continue
-		}
-		sent++
-	}
-	m.due = keep
-	return sent, failed, nil
-}
-
-type flakyPublisher struct {
-	down bool
-	sent []string
-}
-
-func (p *flakyPublisher) PublishErasure(_ context.Context, id string) error {
-	if p.down {
-		return errors.New("SQS is down")
-	}
-	p.sent = append(p.sent, id)
-	return nil
-}
-
 func TestErasureRelayKeepsWhatItCannotSend(t *testing.T) {
 	t.Parallel()
-	out := &memOutbox{attempts: map[string]int{}}
+	clock := time.Now()
+	out := &apptest.Outbox{Now: func() time.Time { return clock }}
 	for i := range 120 {
-		out.due = append(out.due, domain.NewUserID(time.Now())+string(rune('a'+i%26)))
+		out.Record(domain.NewUserID(time.Now())+string(rune('a'+i%26)), clock)
 	}
-	pub := &flakyPublisher{down: true}
-	r := ErasureRelay{Outbox: out, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	pub := &apptest.Publisher{Down: true}
+	r := app.ErasureRelay{Outbox: out, Publisher: pub, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	r.RelayOnce(context.Background())
-	if len(out.due) != 120 || len(pub.sent) != 0 {
-		t.Fatalf("with SQS down: %d kept, %d sent", len(out.due), len(pub.sent))
+	if len(out.Held()) != 120 || len(pub.Sent()) != 0 {
+		t.Fatalf("with SQS down: %d kept, %d sent", len(out.Held()), len(pub.Sent()))
 	}
-	pub.down = false
+	pub.Down = false
+	clock = clock.Add(10 * time.Minute) // past every backoff
 	r.RelayOnce(context.Background())
-	if len(out.due) != 0 || len(pub.sent) != 120 {
-		t.Fatalf("after recovery: %d kept, %d sent; want every batch sent", len(out.due), len(pub.sent))
+	if len(out.Held()) != 0 || len(pub.Sent()) != 120 {
+		t.Fatalf("after recovery: %d kept, %d sent; want every batch sent", len(out.Held()), len(pub.Sent()))
 	}
-	if erasureBackoff(0) != 2*time.Second || erasureBackoff(100) != 5*time.Minute {
-		t.Errorf("backoff %v … %v", erasureBackoff(0), erasureBackoff(100))
+	if app.ErasureBackoff(0) != 2*time.Second || app.ErasureBackoff(100) != 5*time.Minute {
+		t.Errorf("backoff %v … %v", app.ErasureBackoff(0), app.ErasureBackoff(100))
 	}
 }

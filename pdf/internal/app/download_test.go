@@ -5,36 +5,16 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 
 	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/app"
+	"prana/pdf/internal/app/apptest"
 )
 
-// mapCache is an unbounded DocumentCache: enough to check what the service
-// asks of the port (the real one is tested in adapters/pdfcache).
-type mapCache struct {
-	mu   sync.Mutex
-	docs map[string][]byte
-}
-
-func (c *mapCache) Document(ctx context.Context, key string, render func(context.Context) ([]byte, error)) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if doc, ok := c.docs[key]; ok {
-		return doc, nil
-	}
-	doc, err := render(ctx)
-	if err == nil {
-		c.docs[key] = doc
-	}
-	return doc, err
-}
-
-func newDownloader(t *testing.T, cache app.DocumentCache) (*app.Service, *fakeRenderer) {
+func newDownloader(t *testing.T, cache app.DocumentCache) (*app.Service, *apptest.Renderer) {
 	t.Helper()
-	r := &fakeRenderer{}
+	r := &apptest.Renderer{}
 	return app.New(app.Ports{Renderer: r, Documents: cache}, slog.New(slog.NewTextHandler(t.Output(), nil)), nil), r
 }
 
@@ -46,14 +26,14 @@ func TestDownloadWithoutCacheRendersEveryTime(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(r.times) != 2 {
-		t.Errorf("rendered %d times, want 2", len(r.times))
+	if len(r.Times) != 2 {
+		t.Errorf("rendered %d times, want 2", len(r.Times))
 	}
 }
 
 func TestDownloadServesACachedProfileWithoutRendering(t *testing.T) {
 	t.Parallel()
-	svc, r := newDownloader(t, &mapCache{docs: map[string][]byte{}})
+	svc, r := newDownloader(t, apptest.NewDocuments())
 	p := sampleProfile()
 	first, err := svc.Download(context.Background(), p)
 	if err != nil {
@@ -63,8 +43,8 @@ func TestDownloadServesACachedProfileWithoutRendering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(first, again) || len(r.times) != 1 {
-		t.Errorf("second download of one profile: same bytes %v, renders %d; want true, 1", bytes.Equal(first, again), len(r.times))
+	if !bytes.Equal(first, again) || len(r.Times) != 1 {
+		t.Errorf("second download of one profile: same bytes %v, renders %d; want true, 1", bytes.Equal(first, again), len(r.Times))
 	}
 
 	q := p
@@ -73,8 +53,8 @@ func TestDownloadServesACachedProfileWithoutRendering(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Equal(other, first) || len(r.times) != 2 {
-		t.Errorf("another profile got the cached document (renders %d)", len(r.times))
+	if bytes.Equal(other, first) || len(r.Times) != 2 {
+		t.Errorf("another profile got the cached document (renders %d)", len(r.Times))
 	}
 }
 
@@ -86,16 +66,16 @@ func TestDownloadDoesNotCacheFailures(t *testing.T) {
 	svc, r := newDownloader(t, pdfcache.New(pdfcache.Limits{MaxBytes: 1 << 20}))
 	p := sampleProfile()
 	boom := errors.New("renderer broke")
-	r.err = boom
+	r.Err = boom
 	if _, err := svc.Download(context.Background(), p); !errors.Is(err, boom) {
 		t.Fatalf("Download error = %v, want the renderer's", err)
 	}
-	r.err = nil
+	r.Err = nil
 	doc, err := svc.Download(context.Background(), p)
 	if err != nil || !bytes.HasPrefix(doc, []byte("%PDF "+p.UserID)) {
 		t.Fatalf("Download of the same profile after the renderer recovered = (%q, %v), want its document", doc, err)
 	}
-	if len(r.times) != 2 {
-		t.Errorf("rendered %d times, want 2: the failure was served from the cache", len(r.times))
+	if len(r.Times) != 2 {
+		t.Errorf("rendered %d times, want 2: the failure was served from the cache", len(r.Times))
 	}
 }

@@ -59,17 +59,17 @@ func TestRequestUploadSavesQueuedBeforePublishing(t *testing.T) {
 	if job.Status != domain.JobQueued || job.UserID != p.UserID || job.URL != f.objects.PublicURL(p.ObjectKey()) {
 		t.Errorf("job = %+v", job)
 	}
-	if len(f.queue.published) != 1 {
-		t.Fatalf("%d tasks published, want 1", len(f.queue.published))
+	if len(f.queue.Published) != 1 {
+		t.Fatalf("%d tasks published, want 1", len(f.queue.Published))
 	}
-	task := f.queue.published[0]
+	task := f.queue.Published[0]
 	if task.JobID != job.ID || task.Profile != p || task.RequestedAt.IsZero() {
 		t.Errorf("task = %+v", task)
 	}
-	if seen := f.queue.seenJob[0]; seen.ID != job.ID || seen.Status != domain.JobQueued {
+	if seen := f.queue.SeenJob[0]; seen.ID != job.ID || seen.Status != domain.JobQueued {
 		t.Errorf("at publish time the job record was %+v, want it saved as queued", seen)
 	}
-	if got := f.jobs.states(job.ID); len(got) != 1 || got[0] != domain.JobQueued {
+	if got := f.jobs.States(job.ID); len(got) != 1 || got[0] != domain.JobQueued {
 		t.Errorf("job states = %v, want [queued]", got)
 	}
 }
@@ -77,15 +77,15 @@ func TestRequestUploadSavesQueuedBeforePublishing(t *testing.T) {
 func TestRequestUploadPublishFails(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.queue.err = errors.New("connection refused")
+	f.queue.Err = errors.New("connection refused")
 	_, err := f.svc.RequestUpload(context.Background(), sampleProfile())
 	if !errors.Is(err, app.ErrUnavailable) {
 		t.Fatalf("error = %v, want ErrUnavailable", err)
 	}
-	if len(f.queue.seenJob) != 1 {
-		t.Fatalf("%d publish attempts, want 1", len(f.queue.seenJob))
+	if len(f.queue.SeenJob) != 1 {
+		t.Fatalf("%d publish attempts, want 1", len(f.queue.SeenJob))
 	}
-	id, owner := f.queue.seenJob[0].ID, f.queue.seenJob[0].UserID
+	id, owner := f.queue.SeenJob[0].ID, f.queue.SeenJob[0].UserID
 	j, err := f.jobs.Job(context.Background(), owner, id)
 	if err != nil {
 		t.Fatal(err)
@@ -102,12 +102,12 @@ func TestRequestUploadPublishFailsClientGone(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	f.queue.during = cancel
-	f.queue.err = context.Canceled
+	f.queue.During = cancel
+	f.queue.Err = context.Canceled
 	if _, err := f.svc.RequestUpload(ctx, sampleProfile()); !errors.Is(err, app.ErrUnavailable) {
 		t.Fatalf("error = %v, want ErrUnavailable", err)
 	}
-	id, owner := f.queue.seenJob[0].ID, f.queue.seenJob[0].UserID
+	id, owner := f.queue.SeenJob[0].ID, f.queue.SeenJob[0].UserID
 	if j, _ := f.jobs.Job(context.Background(), owner, id); j.Status != domain.JobFailed {
 		t.Errorf("job left %q after the caller went away, want failed", j.Status)
 	}
@@ -116,12 +116,12 @@ func TestRequestUploadPublishFailsClientGone(t *testing.T) {
 func TestRequestUploadSaveFails(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.jobs.saveErr = errors.New("bucket unreachable")
+	f.jobs.SaveErr = errors.New("bucket unreachable")
 	_, err := f.svc.RequestUpload(context.Background(), sampleProfile())
 	if !errors.Is(err, app.ErrUnavailable) {
 		t.Fatalf("error = %v, want ErrUnavailable", err)
 	}
-	if n := len(f.queue.seenJob); n != 0 {
+	if n := len(f.queue.SeenJob); n != 0 {
 		t.Errorf("%d tasks published for a job that was never recorded", n)
 	}
 }
@@ -154,7 +154,7 @@ func queuedTask(t *testing.T, f *fixture) domain.Task {
 	if _, err := f.svc.RequestUpload(context.Background(), sampleProfile()); err != nil {
 		t.Fatal(err)
 	}
-	return f.queue.published[len(f.queue.published)-1]
+	return f.queue.Published[len(f.queue.Published)-1]
 }
 
 func TestProcessTask(t *testing.T) {
@@ -167,10 +167,10 @@ func TestProcessTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []domain.JobStatus{domain.JobQueued, domain.JobDone}
-	if got := f.jobs.states(task.JobID); !slices.Equal(got, want) {
+	if got := f.jobs.States(task.JobID); !slices.Equal(got, want) {
 		t.Errorf("job states = %v, want %v", got, want)
 	}
-	first, ok := f.objects.object(task.Profile.ObjectKey())
+	first, ok := f.objects.Object(task.Profile.ObjectKey())
 	if !ok {
 		t.Fatal("no object stored")
 	}
@@ -180,11 +180,11 @@ func TestProcessTask(t *testing.T) {
 	if err := f.svc.ProcessTask(context.Background(), task, false); err != nil {
 		t.Fatal(err)
 	}
-	second, _ := f.objects.object(task.Profile.ObjectKey())
+	second, _ := f.objects.Object(task.Profile.ObjectKey())
 	if string(first) != string(second) {
 		t.Errorf("redelivered task stored different bytes:\n%s\n%s", first, second)
 	}
-	for i, at := range f.renderer.times {
+	for i, at := range f.renderer.Times {
 		if !at.Equal(task.RequestedAt) {
 			t.Errorf("render %d generated at %v, want the request time %v", i, at, task.RequestedAt)
 		}
@@ -205,7 +205,7 @@ func TestProcessTaskFailure(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
 			task := queuedTask(t, f)
-			f.objects.putErr = errors.New("s3 down")
+			f.objects.PutErr = errors.New("s3 down")
 			if err := f.svc.ProcessTask(context.Background(), task, tc.lastAttempt); err == nil {
 				t.Fatal("ProcessTask: nil error when storing failed")
 			}
@@ -230,14 +230,14 @@ func TestProcessSeedTaskWithoutJob(t *testing.T) {
 	if err := f.svc.ProcessTask(context.Background(), domain.Task{Profile: p}, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := f.objects.object(p.ObjectKey()); !ok {
+	if _, ok := f.objects.Object(p.ObjectKey()); !ok {
 		t.Error("seed task: no object stored")
 	}
-	if n := f.jobs.saves(); n != 0 {
+	if n := f.jobs.Saves(); n != 0 {
 		t.Errorf("seed task wrote %d job records, want none", n)
 	}
-	if len(f.renderer.times) != 1 || f.renderer.times[0].IsZero() {
-		t.Errorf("seed task render times %v, want one non-zero time", f.renderer.times)
+	if len(f.renderer.Times) != 1 || f.renderer.Times[0].IsZero() {
+		t.Errorf("seed task render times %v, want one non-zero time", f.renderer.Times)
 	}
 }
 
@@ -254,11 +254,11 @@ func TestFailMalformed(t *testing.T) {
 		t.Errorf("job %q (error %q), want failed with a reason", j.Status, j.Error)
 	}
 	// No job id, or an unknown one: nothing to mark, nothing written.
-	before := f.jobs.saves()
+	before := f.jobs.Saves()
 	f.svc.FailMalformed(context.Background(), task.Profile.UserID, "", errors.New("x"))
 	f.svc.FailMalformed(context.Background(), "", task.JobID, errors.New("x"))
 	f.svc.FailMalformed(context.Background(), task.Profile.UserID, uuid.NewString(), errors.New("x"))
-	if f.jobs.saves() != before {
+	if f.jobs.Saves() != before {
 		t.Error("FailMalformed wrote a record for a job that does not exist")
 	}
 }
@@ -280,13 +280,13 @@ func TestEraseUser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, ok := f.objects.object(mine.Profile.ObjectKey()); ok {
+	if _, ok := f.objects.Object(mine.Profile.ObjectKey()); ok {
 		t.Error("the erased user's PDF is still stored")
 	}
 	if _, err := f.jobs.Job(context.Background(), mine.Profile.UserID, mine.JobID); !errors.Is(err, domain.ErrJobNotFound) {
 		t.Errorf("the erased user's job: %v", err)
 	}
-	if _, ok := f.objects.object(theirs.Profile.ObjectKey()); !ok {
+	if _, ok := f.objects.Object(theirs.Profile.ObjectKey()); !ok {
 		t.Error("another user's PDF was erased")
 	}
 	if _, err := f.jobs.Job(context.Background(), theirs.Profile.UserID, theirs.JobID); err != nil {

@@ -4,80 +4,20 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"prana/pdf/internal/app"
+	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
 )
 
-// fakeUploads is an in-memory UploadGuard: a count per user (one window)
-// and a versioned pointer per user.
-type fakeUploads struct {
-	mu       sync.Mutex
-	taken    map[string]int
-	pointers map[string]app.ActivePointer
-	versions int
-	// beforeSet, when set, runs inside SetActiveJob before the compare
-	// (another request of the user slips in).
-	beforeSet func()
-	forgotten []string
-}
-
-func newFakeUploads() *fakeUploads {
-	return &fakeUploads{taken: map[string]int{}, pointers: map[string]app.ActivePointer{}}
-}
-
-func (f *fakeUploads) TakeUpload(_ context.Context, userID string, max int, window time.Duration) (bool, time.Duration, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.taken[userID] >= max {
-		return false, window / 2, nil
-	}
-	f.taken[userID]++
-	return true, 0, nil
-}
-
-func (f *fakeUploads) ActiveJob(_ context.Context, userID string) (app.ActivePointer, bool, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, ok := f.pointers[userID]
-	return p, ok, nil
-}
-
-func (f *fakeUploads) SetActiveJob(_ context.Context, userID string, prev, next app.ActivePointer) error {
-	if hook := f.beforeSet; hook != nil {
-		f.beforeSet = nil
-		hook()
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.pointers[userID].Version != prev.Version {
-		return app.ErrConflict
-	}
-	f.versions++
-	next.Version = strconv.Itoa(f.versions)
-	f.pointers[userID] = next
-	return nil
-}
-
-func (f *fakeUploads) ForgetUser(_ context.Context, userID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.taken, userID)
-	delete(f.pointers, userID)
-	f.forgotten = append(f.forgotten, userID)
-	return nil
-}
-
-func newGuardedFixture(t *testing.T, perMinute int) (*fixture, *fakeUploads) {
+func newGuardedFixture(t *testing.T, perMinute int) (*fixture, *apptest.Uploads) {
 	t.Helper()
 	f := newFixture(t)
-	up := newFakeUploads()
+	up := apptest.NewUploads()
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
 	f.svc = app.New(app.Ports{
 		Renderer: f.renderer, Queue: f.queue, Objects: f.objects, Jobs: f.jobs,
@@ -126,7 +66,7 @@ func TestRequestUploadAnswersRunningJob(t *testing.T) {
 			t.Errorf("the running job's 202 has url %q, want the plain address %q", again.URL, first.URL)
 		}
 	}
-	if n := len(f.queue.published); n != 1 {
+	if n := len(f.queue.Published); n != 1 {
 		t.Fatalf("%d tasks published, want 1", n)
 	}
 	// Once the job is settled, a new upload makes a new job.
@@ -151,11 +91,7 @@ func TestRequestUploadPassesStuckJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	up.mu.Lock()
-	ptr := up.pointers[p.UserID]
-	ptr.Since = ptr.Since.Add(-app.DefaultStuckAfter - time.Minute)
-	up.pointers[p.UserID] = ptr
-	up.mu.Unlock()
+	up.AgePointer(p.UserID, app.DefaultStuckAfter+time.Minute)
 	next, err := f.svc.RequestUpload(ctx, p)
 	if err != nil || next.ID == first.ID {
 		t.Fatalf("upload past a stuck job: %s, %v; want a new job", next.ID, err)
@@ -169,7 +105,7 @@ func TestRequestUploadLosesRace(t *testing.T) {
 	f, up := newGuardedFixture(t, 0)
 	ctx, p := context.Background(), sampleProfile()
 	var winner domain.Job
-	up.beforeSet = func() {
+	up.BeforeSet = func() {
 		var err error
 		if winner, err = f.svc.RequestUpload(ctx, p); err != nil {
 			t.Error(err)
@@ -179,7 +115,7 @@ func TestRequestUploadLosesRace(t *testing.T) {
 	if err != nil || loser.ID != winner.ID {
 		t.Fatalf("racing upload: %s, %v; want the winner's job %s", loser.ID, err, winner.ID)
 	}
-	if n := len(f.queue.published); n != 1 {
+	if n := len(f.queue.Published); n != 1 {
 		t.Errorf("%d tasks published, want 1", n)
 	}
 }
@@ -194,7 +130,7 @@ func TestEraseUserForgetsUploads(t *testing.T) {
 	if err := f.svc.EraseUser(context.Background(), p.UserID); err != nil {
 		t.Fatal(err)
 	}
-	if _, found, _ := up.ActiveJob(context.Background(), p.UserID); found || len(up.forgotten) != 1 {
-		t.Errorf("after erasure: pointer found %v, forgotten %v", found, up.forgotten)
+	if _, found, _ := up.ActiveJob(context.Background(), p.UserID); found || len(up.Forgotten) != 1 {
+		t.Errorf("after erasure: pointer found %v, forgotten %v", found, up.Forgotten)
 	}
 }

@@ -29,10 +29,14 @@ func NewStore(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool, q: sqlcdb.New(pool)}
 }
 
-// uniqueViolation is SQLSTATE 23505. The users table has two unique indexes
-// on email (the seed's, on email as typed, and email_key); either means
-// "taken".
+// uniqueViolation is SQLSTATE 23505. The users table has unique indexes on
+// email (the seed's, on email as typed, and email_key); any of them means
+// "taken". Its primary key is unique too, but an id collision is no
+// reason to tell a client that its email is taken.
 const uniqueViolation = "23505"
+
+// usersPrimaryKey is the constraint behind a user id collision.
+const usersPrimaryKey = "users_pkey"
 
 // CreateUser inserts u with its email's key (domain.EmailKey), computed
 // here so that no caller can store another. A duplicate email, in any case, is
@@ -48,7 +52,7 @@ func (s *Store) CreateUser(ctx context.Context, u domain.NewUser) (domain.User, 
 		DateOfBirth: u.DateOfBirth, PasswordHash: u.PasswordHash,
 	})
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation {
+	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName != usersPrimaryKey {
 		return domain.User{}, domain.ErrEmailTaken
 	}
 	if err != nil {
