@@ -104,10 +104,31 @@ verify: generate lint ## Fail if generated code differs from what is committed, 
 		echo "generated code is stale or uncommitted; run 'make generate' and commit:"; \
 		git status --porcelain -- api sql auth pdf shared/apicommon shared/apimodels; git diff --stat; exit 1; fi
 
+# golangci-lint is pinned in tools/lint/go.mod, a module of its own: beside
+# the generators in tools/go.mod it would raise their dependencies and so
+# change what `make generate` writes. `go tool -n` builds it on first use
+# (a few minutes; then cached with Go's build cache) and names the binary,
+# which runs from the root over the workspace's modules. Its own cache is
+# the default user cache (golangci-lint in $$XDG_CACHE_HOME or ~/.cache).
+GOLANGCI_LINT = cd tools/lint && GOWORK=off $(GO) tool -n golangci-lint
+
 .PHONY: lint
-lint: lint-spec ## gofmt, go vet, and the spec lint (lint-spec).
+lint: lint-go lint-rules lint-spec ## gofmt, go vet, golangci-lint (lint-go), the layering rules' own check (lint-rules), the spec lint (lint-spec).
+
+.PHONY: lint-go
+lint-go: ## gofmt, go vet, then golangci-lint with .golangci.yml (layering rules and analyzers) over every module.
 	@out=$$(gofmt -l auth pdf shared sql devstack cli); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	@lint=$$($(GOLANGCI_LINT)); echo "golangci-lint run $(PKGS)"; "$$lint" run $(PKGS)
+
+# tools/lint/fixture (a module outside the workspace, never built or tested
+# with it) breaks each depguard rule once; rulecheck fails unless each rule
+# reports there, no allowed import does, and every adapter has its rule.
+.PHONY: lint-rules
+lint-rules: ## Prove the layering rules bite: lint tools/lint/fixture, which breaks each rule once.
+	@lint=$$($(GOLANGCI_LINT)); cd tools/lint/fixture && GOWORK=off "$$lint" run --config $(CURDIR)/.golangci.yml \
+		--enable-only depguard --issues-exit-code 0 --output.json.path stdout ./... \
+		| GOWORK=off $(GO) -C $(CURDIR)/tools/lint run ./rulecheck -root $(CURDIR)
 
 # The spec tooling (Redocly CLI, openapi-typescript, tsc) is pinned in
 # api/tooling/package-lock.json; npm ci runs again only when that changes.

@@ -32,11 +32,10 @@ type seedDifference struct {
 // guideRun is one seed-shaped session against the stack: a user signed up
 // and logged in with plain JSON, as the seed's clients do.
 type guideRun struct {
-	s                    *stack
-	email, password      string
-	signup, login        map[string]any
-	token, userID        string
-	signupResp, loginRes *http.Response
+	s               *stack
+	email, password string
+	signup, login   map[string]any
+	token, userID   string
 }
 
 var seedDifferences = []seedDifference{

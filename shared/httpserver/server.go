@@ -82,7 +82,8 @@ func orDefault(d, def time.Duration) time.Duration {
 // Run listens on srv.Addr and serves until ctx is done, then shuts down.
 // ready, when not nil, is called once the listener is open.
 func Run(ctx context.Context, srv *Server, log *slog.Logger, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", srv.Addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", srv.Addr, err)
 	}

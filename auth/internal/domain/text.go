@@ -32,7 +32,8 @@ func hasFormatChar(s string) bool {
 
 // isBidiControl: the embeddings and overrides U+202A–U+202E, the isolates
 // U+2066–U+2069 and the marks U+200E, U+200F, U+061C. They reorder how the
-// text around them is shown, so "‮evil" can print as "live".
+// text around them is shown, so "\u202Eevil" (the override, then
+// "evil") can print as "live".
 func isBidiControl(r rune) bool {
 	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' ||
 		r == '\u200E' || r == '\u200F' || r == '\u061C'

@@ -139,7 +139,7 @@ func (t *refreshingTransport) RoundTrip(req *http.Request) (*http.Response, erro
 			return resp, nil // the first answer stands
 		}
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // drained for reuse; nothing to report
 	resp.Body.Close()
 	if err := t.a.refresh(req.Context()); err != nil {
 		return nil, &refreshFailed{err}

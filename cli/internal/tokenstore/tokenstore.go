@@ -93,9 +93,9 @@ func (s Store) Save(t Token) error {
 	if err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
-	defer os.Remove(f.Name()) // a no-op after the rename
+	defer func() { _ = os.Remove(f.Name()) }() // a no-op after the rename
 	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
+		_ = f.Close() // the write error is the one to report
 		return fmt.Errorf("save token: %w", err)
 	}
 	if err := f.Close(); err != nil {

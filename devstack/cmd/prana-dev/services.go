@@ -86,7 +86,7 @@ func waitReady(ctx context.Context, name, url string, timeout time.Duration, exi
 	client := &http.Client{Timeout: 2 * time.Second}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
-	last := "no answer yet"
+	var last string // what the last attempt got
 	for {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {

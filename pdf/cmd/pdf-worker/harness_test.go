@@ -31,9 +31,9 @@ import (
 	"github.com/caarlos0/env/v11"
 	"github.com/google/uuid"
 
+	"prana/pdf/cmd/internal/awsstack"
 	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/adapters/sqsqueue"
-	"prana/pdf/internal/awsstack"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
 	"prana/shared/logging"

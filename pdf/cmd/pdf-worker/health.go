@@ -17,7 +17,8 @@ import (
 // bucket answer, 503 otherwise (and once ctx ends, while it drains). It
 // listens before returning, so a taken port fails the start.
 func serveHealth(ctx context.Context, addr string, checks health.Checks, log *slog.Logger) (stop func(), err error) {
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("WORKER_HEALTH_ADDR: %w", err)
 	}

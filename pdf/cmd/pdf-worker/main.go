@@ -13,13 +13,13 @@ import (
 
 	"github.com/google/uuid"
 
+	"prana/pdf/cmd/internal/awsstack"
+	"prana/pdf/cmd/internal/gctune"
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/app"
-	"prana/pdf/internal/awsstack"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
-	"prana/pdf/internal/gctune"
 	"prana/shared/cmdmain"
 	"prana/shared/health"
 	"prana/shared/healthprobe"

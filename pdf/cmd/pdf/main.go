@@ -9,8 +9,8 @@ import (
 	"log/slog"
 	"os"
 
+	"prana/pdf/cmd/internal/gctune"
 	"prana/pdf/internal/config"
-	"prana/pdf/internal/gctune"
 	"prana/shared/cmdmain"
 	"prana/shared/healthprobe"
 )

@@ -10,12 +10,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"prana/pdf/cmd/internal/awsstack"
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/adapters/httpapi"
 	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/app"
-	"prana/pdf/internal/awsstack"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/renderqueue"
 	"prana/shared/health"

@@ -51,9 +51,9 @@ type JobStore interface {
 // replica sees it: how many uploads each user made this minute, and which
 // job is the user's current one.
 type UploadGuard interface {
-	// TakeUpload counts one upload of userID against max per window. When
+	// TakeUpload counts one upload of userID against limit per window. When
 	// the window is full it returns ok false and how long until it ends.
-	TakeUpload(ctx context.Context, userID string, max int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
+	TakeUpload(ctx context.Context, userID string, limit int, window time.Duration) (ok bool, retryAfter time.Duration, err error)
 	// ActiveJob returns the user's current job pointer; found is false
 	// when there is none.
 	ActiveJob(ctx context.Context, userID string) (p ActivePointer, found bool, err error)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"time"
 
-	"prana/pdf/internal/adapters/s3store"
 	"prana/shared/awsconfig"
 	"prana/shared/hs256secret"
 	"prana/shared/httpserver"
@@ -16,6 +15,12 @@ import (
 
 	"prana/shared/envconfig"
 )
+
+// MaxPresignTTL bounds S3_PRESIGN_TTL: a SigV4 presigned URL lives at most
+// seven days. The s3store adapter states the same limit
+// (s3store.MaxPresignTTL); a test beside the binaries keeps the two equal,
+// since config may not import an adapter.
+const MaxPresignTTL = 7 * 24 * time.Hour
 
 // Config is every setting of the pdf service and its worker.
 type Config struct {
@@ -137,7 +142,7 @@ func (c Config) Validate() error {
 			errs = append(errs, errors.New("AWS_ENDPOINT_URL: must be an absolute URL such as http://localhost:4566"))
 		}
 	}
-	if c.PresignTTL < 0 || c.PresignTTL > s3store.MaxPresignTTL {
+	if c.PresignTTL < 0 || c.PresignTTL > MaxPresignTTL {
 		errs = append(errs, errors.New("S3_PRESIGN_TTL: must be between 0 (off) and 168h"))
 	}
 	if err := c.HTTP.Validate(); err != nil {

@@ -26,7 +26,7 @@ import (
 //
 //   - limits/uploads/<user>/<minute>/<n>: one empty object per upload in
 //     that minute, n from 0. Each is created with If-None-Match: *, so two
-//     replicas can never both take slot n: a full minute has exactly max.
+//     replicas can never both take slot n: a full minute holds exactly limit slots.
 //   - limits/active/<user>.json: the user's current job, replaced with
 //     If-Match on the ETag read (compare-and-swap).
 const limitsPrefix = "limits/"
@@ -47,11 +47,11 @@ func activeKey(userID string) (string, bool) {
 	return limitsPrefix + "active/" + u.String() + ".json", true
 }
 
-// TakeUpload takes one of max slots of userID's current window. It lists
+// TakeUpload takes one of limit slots of userID's current window. It lists
 // the window's slots first, so a user past the limit costs one call, and
 // then creates the first free one; a slot another replica took meanwhile
 // makes it try the next.
-func (s *Store) TakeUpload(ctx context.Context, userID string, max int, window time.Duration) (bool, time.Duration, error) {
+func (s *Store) TakeUpload(ctx context.Context, userID string, limit int, window time.Duration) (bool, time.Duration, error) {
 	prefix, ok := uploadsPrefix(userID)
 	if !ok {
 		return false, 0, fmt.Errorf("s3store: take upload: user id is not a UUID")
@@ -63,12 +63,12 @@ func (s *Store) TakeUpload(ctx context.Context, userID string, max int, window t
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	out, err := s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
-		Bucket: aws.String(s.bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(int32(max)),
+		Bucket: aws.String(s.bucket), Prefix: aws.String(prefix), MaxKeys: aws.Int32(int32(limit)),
 	})
 	if err != nil {
 		return false, 0, fmt.Errorf("s3store: list upload slots: %w", err)
 	}
-	for n := len(out.Contents); n < max; n++ {
+	for n := len(out.Contents); n < limit; n++ {
 		err := s.putIf(ctx, prefix+strconv.Itoa(n), "application/octet-stream", nil, ifAbsent)
 		if err == nil {
 			return true, 0, nil

@@ -62,11 +62,11 @@ func (o Objects) DeleteJobsOf(ctx context.Context, userID string) error {
 }
 
 // TakeUpload counts an upload against the user's limit.
-func (o Objects) TakeUpload(ctx context.Context, userID string, max int, window time.Duration) (bool, time.Duration, error) {
+func (o Objects) TakeUpload(ctx context.Context, userID string, limit int, window time.Duration) (bool, time.Duration, error) {
 	if _, err := o.st.bucket.get(); err != nil {
 		return false, 0, err
 	}
-	return o.st.Store.TakeUpload(ctx, userID, max, window)
+	return o.st.Store.TakeUpload(ctx, userID, limit, window)
 }
 
 // ActiveJob reads the user's current job pointer.

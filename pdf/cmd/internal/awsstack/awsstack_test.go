@@ -15,10 +15,20 @@ import (
 	"github.com/google/uuid"
 
 	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/adapters/s3store"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
 )
+
+// TestPresignTTLBound: the configuration accepts no presign TTL that the
+// S3 adapter would refuse, and refuses none it accepts.
+func TestPresignTTLBound(t *testing.T) {
+	t.Parallel()
+	if config.MaxPresignTTL != s3store.MaxPresignTTL {
+		t.Errorf("config.MaxPresignTTL %v, s3store.MaxPresignTTL %v: keep them equal", config.MaxPresignTTL, s3store.MaxPresignTTL)
+	}
+}
 
 // TestOpenWithoutAutoCreate: with AWS_AUTO_CREATE=false the service creates
 // and changes nothing: it fails on a missing queue, and uses the queue and
