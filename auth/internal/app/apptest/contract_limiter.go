@@ -25,8 +25,8 @@ func RunRateLimiterContract(t *testing.T, newLimiter func(t *testing.T) app.Rate
 		}
 		return ok, retry
 	}
-	hit := func(name string, max int, per time.Duration, key string) app.LimitHit {
-		return app.LimitHit{Limit: app.Limit{Name: name, Max: max, Per: per}, Key: key}
+	hit := func(name string, limit int, per time.Duration, key string) app.LimitHit {
+		return app.LimitHit{Limit: app.Limit{Name: name, Max: limit, Per: per}, Key: key}
 	}
 
 	t.Run("AWindowLetsMaxThrough", func(t *testing.T) {

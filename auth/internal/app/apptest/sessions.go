@@ -45,6 +45,7 @@ func NewSessions(users *Users, outbox *Outbox) *Sessions {
 	return &Sessions{users: users, outbox: outbox, families: map[string]*sessionFamily{}, tokens: map[string]*sessionToken{}, fail: map[string]error{}}
 }
 
+// StartSession records a new family with its first refresh token.
 func (m *Sessions) StartSession(_ context.Context, family, userID string, hash []byte, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -56,6 +57,7 @@ func (m *Sessions) StartSession(_ context.Context, family, userID string, hash [
 	return nil
 }
 
+// UseRefreshToken looks the token up and applies what use decides.
 func (m *Sessions) UseRefreshToken(_ context.Context, hash []byte, use func(app.RefreshRecord) (app.RefreshUse, error)) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -87,6 +89,7 @@ func (m *Sessions) UseRefreshToken(_ context.Context, hash []byte, use func(app.
 	return nil
 }
 
+// EndSessionOf ends the family the token belongs to.
 func (m *Sessions) EndSessionOf(_ context.Context, hash []byte, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -99,6 +102,7 @@ func (m *Sessions) EndSessionOf(_ context.Context, hash []byte, now time.Time) e
 	return nil
 }
 
+// EndOtherSessions ends every family of userID but keep.
 func (m *Sessions) EndOtherSessions(_ context.Context, userID, keep string, now time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -113,6 +117,7 @@ func (m *Sessions) EndOtherSessions(_ context.Context, userID, keep string, now 
 	return nil
 }
 
+// EraseUser removes the user and their sessions, and queues the erasure at each due time.
 func (m *Sessions) EraseUser(_ context.Context, userID string, dueAt []time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -97,7 +97,7 @@ func RunTaskQueueContract(t *testing.T, newQueue func(t *testing.T) TaskQueueUnd
 
 func profile(i int) domain.Profile {
 	return domain.Profile{
-		UserID: uuid.NewString(), Name: "Іван", Surname: "Петренко " + string(rune('A'+i)), Email: "ivan@example.com",
+		UserID: uuid.NewString(), Name: "Іван", Surname: "Петренко " + string(rune('A'+i%26)), Email: "ivan@example.com",
 		DateOfBirth: time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC),
 	}
 }

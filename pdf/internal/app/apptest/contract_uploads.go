@@ -25,20 +25,20 @@ func RunUploadGuardContract(t *testing.T, newGuard func(t *testing.T) app.Upload
 		t.Parallel()
 		g := newGuard(t)
 		user, other := uuid.NewString(), uuid.NewString()
-		const max = 3
-		for i := range max {
-			if ok, _, err := g.TakeUpload(ctx, user, max, window); err != nil || !ok {
+		const limit = 3
+		for i := range limit {
+			if ok, _, err := g.TakeUpload(ctx, user, limit, window); err != nil || !ok {
 				t.Fatalf("upload %d: ok %v, %v; want granted", i+1, ok, err)
 			}
 		}
-		ok, retry, err := g.TakeUpload(ctx, user, max, window)
+		ok, retry, err := g.TakeUpload(ctx, user, limit, window)
 		if err != nil || ok {
-			t.Fatalf("upload %d: ok %v, %v; want refused", max+1, ok, err)
+			t.Fatalf("upload %d: ok %v, %v; want refused", limit+1, ok, err)
 		}
 		if retry <= 0 || retry > window {
 			t.Errorf("retry after %v, want within (0, %v]", retry, window)
 		}
-		if ok, _, err := g.TakeUpload(ctx, other, max, window); err != nil || !ok {
+		if ok, _, err := g.TakeUpload(ctx, other, limit, window); err != nil || !ok {
 			t.Errorf("another user's first upload: ok %v, %v; want granted", ok, err)
 		}
 	})

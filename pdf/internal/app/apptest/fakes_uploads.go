@@ -28,12 +28,12 @@ func NewUploads() *Uploads {
 	return &Uploads{taken: map[string]int{}, pointers: map[string]app.ActivePointer{}}
 }
 
-// TakeUpload grants max uploads per user; refused, it says to retry after
+// TakeUpload grants limit uploads per user; refused, it says to retry after
 // half the window.
-func (f *Uploads) TakeUpload(_ context.Context, userID string, max int, window time.Duration) (bool, time.Duration, error) {
+func (f *Uploads) TakeUpload(_ context.Context, userID string, limit int, window time.Duration) (bool, time.Duration, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.taken[userID] >= max {
+	if f.taken[userID] >= limit {
 		return false, window / 2, nil
 	}
 	f.taken[userID]++
