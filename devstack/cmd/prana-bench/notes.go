@@ -27,8 +27,11 @@ var limitNotes = map[string]string{
 		"(1.14 → 1.04–1.21 ms): the cost is per compressor, not per byte.",
 	"share of the floor": "A cached download still verifies the token (Ed25519), runs the access log, metrics " +
 		"and the ETag check, where the floor only writes the bytes.",
-	"wrong-signature": "Ed25519 verification is about half of a rejection's CPU; failed verifications are never " +
-		"cached (a cache of failures would be an attacker's to fill).",
+	"wrong-signature": "The verifier checks the signature (crypto/ed25519) before it decodes anything but the " +
+		"header's alg and kid, and that verification is about 70% of a rejection's CPU in process " +
+		"(BenchmarkRejectWrongSignature): the rest is the HTTP stack both modes share. Failed verifications are " +
+		"never cached (a cache of failures would be an attacker's to fill). The share also depends on the load " +
+		"generator and the emulator sharing the cores: compare runs at a low load average.",
 	"hash parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
 		"generator, PostgreSQL and the emulator running beside it (runs vary by about ±4%).",
 	"seed's parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
