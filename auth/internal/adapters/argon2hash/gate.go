@@ -81,7 +81,9 @@ func (g *Gate) Enter(ctx context.Context, memory int64) (release func(), err err
 		return g.granted(w), nil // granted as the timer fired: take it
 	case <-ctx.Done():
 		if !g.leave(line, w) {
-			g.release(memory) // granted as ctx ended: hand it on
+			// Granted as ctx ended: hand it on, having collected the garbage
+			// its grant counted as gone.
+			g.granted(w)()
 		}
 		return nil, ctx.Err()
 	}

@@ -97,3 +97,24 @@ func TestGateUnboundedMemory(t *testing.T) {
 	a()
 	b()
 }
+
+// TestGateLeavingWaiterLetsTheNextStart: a waiter that gives up while the
+// one behind it would fit lets that one start at once, not at the next
+// release.
+func TestGateLeavingWaiterLetsTheNextStart(t *testing.T) {
+	t.Parallel()
+	g, _ := memoryGate(4, 100*mib)
+	running, _ := g.Enter(context.Background(), 60*mib)
+	defer running()
+	ctx, cancel := context.WithCancel(context.Background())
+	gaveUp := make(chan error, 1)
+	go func() { _, err := g.Enter(ctx, 300*mib); gaveUp <- err }()
+	awaitWaiting(t, g, 1)
+	behind := enterAsync(t, g, 30*mib)
+	awaitWaiting(t, g, 2)
+	cancel()
+	if err := <-gaveUp; err == nil {
+		t.Fatal("the cancelled waiter got a slot")
+	}
+	(<-behind)()
+}
