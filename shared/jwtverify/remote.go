@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/lestrrat-go/jwx/v2/jwk"
-	"github.com/lestrrat-go/jwx/v2/jws"
 )
 
 // remoteKeys is a JWKS fetched over HTTP and kept in memory. It is fetched
@@ -163,19 +162,4 @@ func (r *remoteKeys) maxAge(h http.Header) time.Duration {
 func (r *remoteKeys) ping(ctx context.Context) error {
 	_, err := r.keys(ctx)
 	return err
-}
-
-// isUnknownKey tells a token signed by a key we do not hold from other
-// failures. jwx has no typed error for it, so the message is inspected.
-func isUnknownKey(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "failed to find key") || strings.Contains(msg, "could not find key") ||
-		strings.Contains(msg, "no matching key")
-}
-
-// jwsRequireEdDSA makes key selection demand a kid match and never guess an
-// algorithm: the JWKS keys carry alg EdDSA, so a token with any other alg
-// (none, HS256 signed with the public key bytes) finds no key.
-func jwsRequireEdDSA() []interface{} {
-	return []interface{}{jws.WithRequireKid(true), jws.WithInferAlgorithmFromKey(false)}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jwt"
 )
@@ -45,7 +44,7 @@ type Config struct {
 // Verifier checks tokens. It is safe for concurrent use.
 type Verifier struct {
 	cfg      Config
-	keyOpt   jwt.ParseOption
+	sig      *signatureCheck
 	remote   *remoteKeys
 	verified *verifiedTokens
 }
@@ -63,7 +62,6 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		if len(cfg.Secret) == 0 {
 			return nil, errors.New("jwtverify: HS256 needs a secret")
 		}
-		v.keyOpt = jwt.WithKey(jwa.HS256, cfg.Secret)
 	case "EdDSA", "":
 		v.cfg.Algorithm = "EdDSA"
 		if cfg.Keys == nil && cfg.KeysFunc == nil {
@@ -75,6 +73,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	default:
 		return nil, fmt.Errorf("jwtverify: unsupported algorithm %q", cfg.Algorithm)
 	}
+	v.sig = newSignatureCheck(v.cfg.Algorithm, cfg.Secret)
 	return v, nil
 }
 
@@ -100,11 +99,16 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (Claims, error) {
 	if c, ok := v.verified.lookup(raw, keys, v.cfg.Now()); ok {
 		return c, nil
 	}
-	tok, err := v.parse(ctx, raw, keys)
-	if err != nil && v.remote != nil && isUnknownKey(err) && v.remote.refetch(ctx) {
+	// The signature first: a forged token must cost no more than its check.
+	err := v.sig.check(raw, keys)
+	if errors.Is(err, errUnknownKey) && v.remote != nil && v.remote.refetch(ctx) {
 		keys, _ = v.remote.keys(ctx)
-		tok, err = v.parse(ctx, raw, keys)
+		err = v.sig.check(raw, keys)
 	}
+	if err != nil {
+		return Claims{}, err
+	}
+	tok, err := v.parse(ctx, raw)
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired()) {
 			return Claims{}, ErrExpired
@@ -124,9 +128,12 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (Claims, error) {
 	return c, nil
 }
 
-func (v *Verifier) parse(ctx context.Context, raw string, keys jwk.Set) (jwt.Token, error) {
+// parse decodes and validates the claims of raw, whose signature was
+// checked already: jwx is not asked to check it again.
+func (v *Verifier) parse(ctx context.Context, raw string) (jwt.Token, error) {
 	opts := []jwt.ParseOption{
 		jwt.WithContext(ctx),
+		jwt.WithVerify(false),
 		jwt.WithClock(jwt.ClockFunc(v.cfg.Now)),
 		jwt.WithValidate(true),
 		jwt.WithRequiredClaim("exp"),
@@ -137,11 +144,6 @@ func (v *Verifier) parse(ctx context.Context, raw string, keys jwk.Set) (jwt.Tok
 	}
 	if v.cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(v.cfg.Audience))
-	}
-	if v.keyOpt != nil {
-		opts = append(opts, v.keyOpt)
-	} else {
-		opts = append(opts, jwt.WithKeySet(keys, jwsRequireEdDSA()...))
 	}
 	return jwt.ParseString(raw, opts...)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -72,6 +73,9 @@ type Config struct {
 	HashConcurrency   int           `env:"HASH_CONCURRENCY"`           // default: number of CPUs
 	HashQueue         int           `env:"HASH_QUEUE" envDefault:"64"` // per line: logins, signups
 	HashMaxWait       time.Duration `env:"HASH_MAX_WAIT" envDefault:"5s"`
+	// HashMemoryBudgetMiB bounds the memory of the hashes running at once;
+	// 0: room for HASH_CONCURRENCY hashes at ARGON2_MEMORY_KIB.
+	HashMemoryBudgetMiB int `env:"HASH_MEMORY_BUDGET_MIB"`
 
 	// Login attempts per minute (0 = unlimited). The email-only limit is a
 	// high backstop: see app.Limiters for why it must not be tight.
@@ -167,10 +171,41 @@ func (c Config) Validate() error {
 	if err := c.HTTP.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateHashing()...)
+	return errors.Join(errs...)
+}
+
+func (c Config) validateHashing() []error {
+	var errs []error
 	if c.HashConcurrency < 0 || c.HashQueue < 0 {
 		errs = append(errs, errors.New("HASH_CONCURRENCY and HASH_QUEUE: must not be negative"))
 	}
-	return errors.Join(errs...)
+	// A budget below one hash would run every hash alone: surely a typo
+	// (MiB, not KiB), so it is refused rather than obeyed.
+	if oneHash := int((c.Argon2MemoryKiB + 1023) / 1024); c.HashMemoryBudgetMiB < 0 ||
+		(c.HashMemoryBudgetMiB > 0 && c.HashMemoryBudgetMiB < oneHash) {
+		errs = append(errs, fmt.Errorf("HASH_MEMORY_BUDGET_MIB: must be 0 (default) or at least one hash's ARGON2_MEMORY_KIB (%d MiB)", oneHash))
+	}
+	return errs
+}
+
+// HashSlots is how many hashes may run at once: HASH_CONCURRENCY, or the
+// number of CPUs.
+func (c Config) HashSlots() int {
+	if c.HashConcurrency == 0 {
+		return runtime.NumCPU()
+	}
+	return c.HashConcurrency
+}
+
+// HashMemoryBudget is how many bytes the hashes running at once may hold:
+// HASH_MEMORY_BUDGET_MIB, or room for HashSlots hashes at the configured
+// cost.
+func (c Config) HashMemoryBudget() int64 {
+	if c.HashMemoryBudgetMiB > 0 {
+		return int64(c.HashMemoryBudgetMiB) << 20
+	}
+	return int64(c.HashSlots()) * int64(c.Argon2MemoryKiB) << 10
 }
 
 func (c Config) validateKeys() []error {

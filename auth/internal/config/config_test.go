@@ -41,6 +41,7 @@ func TestBadSettingsAreNamed(t *testing.T) {
 		"TRUSTED_PROXIES":             {"TRUSTED_PROXIES": "10.0.0.0/8,alb"},
 		"TRUSTED_PROXY_HEADER":        {"TRUSTED_PROXY_HEADER": "X-Real-IP"},
 		"HTTP_READ_HEADER_TIMEOUT":    {"HTTP_READ_HEADER_TIMEOUT": "10s", "HTTP_READ_TIMEOUT": "2s"},
+		"HASH_MEMORY_BUDGET_MIB":      {"HASH_MEMORY_BUDGET_MIB": "-1"},
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -106,5 +107,29 @@ func TestHS256RefusesWeakSecrets(t *testing.T) {
 	t.Setenv("SECRET_KEY", strings.Repeat("s", 32))
 	if _, err := Load(); err != nil {
 		t.Errorf("a 32-byte secret refused: %v", err)
+	}
+}
+
+// TestHashMemoryBudget: by default the budget holds HASH_CONCURRENCY hashes
+// at the configured cost; a budget set in MiB wins; one that cannot hold a
+// single hash (KiB written for MiB, say) is refused.
+func TestHashMemoryBudget(t *testing.T) {
+	t.Setenv("ARGON2_MEMORY_KIB", "102400")
+	t.Setenv("HASH_CONCURRENCY", "3")
+	t.Setenv("HASH_MEMORY_BUDGET_MIB", "")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.HashMemoryBudget(); got != 300<<20 {
+		t.Errorf("default budget %d bytes, want 3 × 100 MiB", got)
+	}
+	t.Setenv("HASH_MEMORY_BUDGET_MIB", "250")
+	if c, err = Load(); err != nil || c.HashMemoryBudget() != 250<<20 {
+		t.Errorf("HASH_MEMORY_BUDGET_MIB=250: budget %d, err %v", c.HashMemoryBudget(), err)
+	}
+	t.Setenv("HASH_MEMORY_BUDGET_MIB", "99")
+	if _, err := Load(); err == nil || !strings.Contains(err.Error(), "HASH_MEMORY_BUDGET_MIB") {
+		t.Errorf("a budget below one 100 MiB hash: error %v", err)
 	}
 }

@@ -48,7 +48,8 @@ func (b *bench) all(ctx context.Context) ([]figure, error) {
 		name string
 		run  func(context.Context) ([]figure, error)
 	}{
-		{"download", b.downloads}, {"upload", b.uploads}, {"login", b.logins}, {"flood", b.floods}, {"startup", b.startups},
+		{"download", b.downloads}, {"reject", b.rejections}, {"upload", b.uploads}, {"login", b.logins},
+		{"loginmemory", b.loginMemory}, {"flood", b.floods}, {"startup", b.startups},
 	} {
 		if !b.set.wants(g.name) {
 			continue

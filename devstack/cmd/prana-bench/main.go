@@ -6,7 +6,7 @@
 // Settings (environment): BENCH_QUICK=1 for a smoke test (one short run per figure, fewer users),
 // BENCH_RUNS and BENCH_DURATION to override the number and length of load runs, BENCH_MICRO=<file> to append
 // the micro-benchmarks' output to the report. Flags: -only name,name to run only some groups of figures
-// (download, upload, login, flood, startup, render), -out FILE (default BENCHMARKS.md at the repository root;
+// (download, reject, upload, login, loginmemory, flood, startup, render), -out FILE (default BENCHMARKS.md at the repository root;
 // .data/bench/BENCHMARKS-quick.md in quick mode and standard output with -only, so that neither replaces the
 // measured report).
 package main
@@ -170,7 +170,7 @@ func (s settings) wants(name string) bool {
 
 // wantsSystem reports whether any wanted figure needs the running system (all but the render benchmark do).
 func (s settings) wantsSystem() bool {
-	for _, g := range []string{"download", "upload", "login", "flood", "startup"} {
+	for _, g := range []string{"download", "reject", "upload", "login", "loginmemory", "flood", "startup"} {
 		if s.wants(g) {
 			return true
 		}

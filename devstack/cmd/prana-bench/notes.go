@@ -27,8 +27,13 @@ var limitNotes = map[string]string{
 		"(1.14 → 1.04–1.21 ms): the cost is per compressor, not per byte.",
 	"share of the floor": "A cached download still verifies the token (Ed25519), runs the access log, metrics " +
 		"and the ETag check, where the floor only writes the bytes.",
-	"wrong-signature": "Ed25519 verification is about half of a rejection's CPU; failed verifications are never " +
-		"cached (a cache of failures would be an attacker's to fill).",
+	"wrong-signature": "The verifier checks the signature (crypto/ed25519) before it decodes anything but the " +
+		"header's alg and kid, and that verification is about 70% of a rejection's CPU in process " +
+		"(BenchmarkRejectWrongSignature): the rest is the HTTP stack both modes share. Failed verifications are " +
+		"never cached (a cache of failures would be an attacker's to fill). On the 2-core machine of 2026-12-05 one " +
+		"crypto/ed25519 verification took 52–56 µs while an HS256 rejection cost about 130 µs of the two cores' " +
+		"time at c=50 (generator included), which caps the share near 130 ÷ (130 + 54) = 0.71; the share also moves " +
+		"with the load average: compare runs on a quiet machine.",
 	"hash parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
 		"generator, PostgreSQL and the emulator running beside it (runs vary by about ±4%).",
 	"seed's parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +

@@ -12,7 +12,8 @@ import (
 // Gate admits at most `slots` hashes at once and lets at most `queue` more
 // wait in each of its two lines. Beyond that, and for a waiter that waited
 // maxWait, it answers app.ErrBusy at once: memory stays bounded by slots ×
-// memory cost however many requests arrive.
+// memory cost however many requests arrive. BoundMemory bounds it by the
+// hashes' memory too (see gate_memory.go).
 //
 // A freed slot goes to the first waiter of the normal line, and only when
 // that line is empty to the first of the low-priority line (contexts marked
@@ -28,6 +29,7 @@ type Gate struct {
 	mu      sync.Mutex
 	running int
 	lines   [2][]*waiter // normal, low
+	memory  memoryBound  // guarded by mu
 
 	idleAfter time.Duration
 	onIdle    func()
@@ -35,7 +37,13 @@ type Gate struct {
 }
 
 // waiter is one hash waiting for a slot; granted is closed when it has one.
-type waiter struct{ granted chan struct{} }
+// collect, set before granted is closed, says the hash must first have the
+// garbage of earlier hashes collected.
+type waiter struct {
+	granted chan struct{}
+	memory  int64
+	collect bool
+}
 
 const (
 	normalLine = 0
@@ -47,62 +55,76 @@ func NewGate(slots, queue int, maxWait time.Duration) *Gate {
 	return &Gate{slots: slots, queue: queue, maxWait: maxWait}
 }
 
-// Enter blocks until a slot is free and returns the function that frees it.
-func (g *Gate) Enter(ctx context.Context) (release func(), err error) {
+// Enter blocks until a slot is free, and the memory bound allows a hash of
+// memory bytes, and returns the function that frees it.
+func (g *Gate) Enter(ctx context.Context, memory int64) (release func(), err error) {
 	line := normalLine
 	if app.LowHashPriority(ctx) {
 		line = lowLine
 	}
-	w, err := g.join(line)
+	w, err := g.join(line, memory)
 	if err != nil {
 		return nil, err
 	}
-	if w == nil {
-		return g.release, nil
+	if w.granted == nil {
+		return g.granted(w), nil
 	}
 	timer := time.NewTimer(g.maxWait)
 	defer timer.Stop()
 	select {
 	case <-w.granted:
-		return g.release, nil
+		return g.granted(w), nil
 	case <-timer.C:
 		if g.leave(line, w) {
 			return nil, fmt.Errorf("password hashing wait exceeded %s: %w", g.maxWait, app.ErrBusy)
 		}
-		return g.release, nil // granted as the timer fired: take it
+		return g.granted(w), nil // granted as the timer fired: take it
 	case <-ctx.Done():
 		if !g.leave(line, w) {
-			g.release() // granted as ctx ended: hand it on
+			// Granted as ctx ended: hand it on, having collected the garbage
+			// its grant counted as gone.
+			g.granted(w)()
 		}
 		return nil, ctx.Err()
 	}
 }
 
-// join takes a free slot (nil waiter) when no one waits ahead, or queues a
-// waiter in line; a full line is ErrBusy.
-func (g *Gate) join(line int) (*waiter, error) {
+// granted runs the collection w was granted with, if any, and returns its
+// release.
+func (g *Gate) granted(w *waiter) func() {
+	if w.collect {
+		g.memory.collect()
+	}
+	return func() { g.release(w.memory) }
+}
+
+// join takes a free slot (a waiter without granted channel) when no one
+// waits ahead and the hash fits, or queues a waiter in line; a full line is
+// ErrBusy.
+func (g *Gate) join(line int, memory int64) (*waiter, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.running < g.slots && len(g.lines[normalLine])+len(g.lines[lowLine]) == 0 {
-		g.running++
-		return nil, nil
+	if len(g.lines[normalLine])+len(g.lines[lowLine]) == 0 && g.fits(memory) {
+		return &waiter{memory: memory, collect: g.admit(memory)}, nil
 	}
 	if len(g.lines[line]) >= g.queue {
 		return nil, fmt.Errorf("password hashing queue full: %w", app.ErrBusy)
 	}
-	w := &waiter{granted: make(chan struct{})}
+	w := &waiter{granted: make(chan struct{}), memory: memory}
 	g.lines[line] = append(g.lines[line], w)
 	return w, nil
 }
 
 // leave takes w out of line and reports whether it was still waiting
-// (false: a release granted it a slot meanwhile).
+// (false: a release granted it a slot meanwhile). A waiter held back
+// behind w (w's hash did not fit yet) may start now.
 func (g *Gate) leave(line int, w *waiter) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for i, x := range g.lines[line] {
 		if x == w {
 			g.lines[line] = append(g.lines[line][:i], g.lines[line][i+1:]...)
+			g.grantWaiters()
 			return true
 		}
 	}
@@ -113,20 +135,50 @@ func (g *Gate) leave(line int, w *waiter) bool {
 // last one finished. Call it before the gate is used.
 func (g *Gate) OnIdle(after time.Duration, fn func()) { g.idleAfter, g.onIdle = after, fn }
 
-// release hands the slot to the next waiter, normal line first, or frees it.
-func (g *Gate) release() {
+// release frees a hash's slot and memory and hands them to the waiters
+// that now fit, normal line first, in order: a waiter that does not fit yet
+// holds back those behind it, so a big hash is not starved by small ones.
+func (g *Gate) release(memory int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, line := range []int{normalLine, lowLine} {
-		if len(g.lines[line]) > 0 {
-			w := g.lines[line][0]
-			g.lines[line] = g.lines[line][1:]
-			close(w.granted) // the slot passes on: running stays
-			return
-		}
-	}
 	g.running--
-	g.armIdle()
+	g.memory.finished(memory)
+	if !g.grantWaiters() {
+		g.armIdle()
+	}
+}
+
+// grantWaiters hands slots to the waiters at the head of the lines while
+// they fit and reports whether any got one. Called with mu held.
+func (g *Gate) grantWaiters() (granted bool) {
+	for {
+		line := normalLine
+		if len(g.lines[line]) == 0 {
+			line = lowLine
+		}
+		if len(g.lines[line]) == 0 || !g.fits(g.lines[line][0].memory) {
+			break
+		}
+		w := g.lines[line][0]
+		g.lines[line] = g.lines[line][1:]
+		w.collect = g.admit(w.memory)
+		close(w.granted)
+		granted = true
+	}
+	return granted
+}
+
+// fits reports whether a hash of memory bytes may start now. Called with
+// mu held.
+func (g *Gate) fits(memory int64) bool {
+	return g.running < g.slots && g.memory.fits(memory, g.running)
+}
+
+// admit counts a hash as running and reports whether it must have garbage
+// collected before it allocates. Called with mu held.
+func (g *Gate) admit(memory int64) (collect bool) {
+	g.running++
+	return g.memory.start(memory)
 }
 
 // armIdle (re)starts the idle timer; every release re-arms it, so under

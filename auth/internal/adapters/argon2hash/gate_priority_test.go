@@ -35,13 +35,13 @@ func await(t *testing.T, cond func() bool, what string) {
 func TestGateServesLoginsBeforeQueuedSignups(t *testing.T) {
 	t.Parallel()
 	g := NewGate(1, 8, time.Hour) // no waiter times out
-	hold, err := g.Enter(context.Background())
+	hold, err := g.Enter(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	granted := make(chan string)
 	enter := func(ctx context.Context, name string) {
-		release, err := g.Enter(ctx)
+		release, err := g.Enter(ctx, 0)
 		if err != nil {
 			granted <- name + ": " + err.Error()
 			return
@@ -71,7 +71,7 @@ func TestGateServesLoginsBeforeQueuedSignups(t *testing.T) {
 func TestGateFullSignupLineLeavesRoomForLogins(t *testing.T) {
 	t.Parallel()
 	g := NewGate(1, 2, time.Hour)
-	hold, err := g.Enter(context.Background())
+	hold, err := g.Enter(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,15 +80,15 @@ func TestGateFullSignupLineLeavesRoomForLogins(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 2)
 	for i := range 2 {
-		go func() { _, err := g.Enter(ctx); done <- err }()
+		go func() { _, err := g.Enter(ctx, 0); done <- err }()
 		awaitWaiting(t, g, i+1)
 	}
-	if _, err := g.Enter(low); !errors.Is(err, app.ErrBusy) {
+	if _, err := g.Enter(low, 0); !errors.Is(err, app.ErrBusy) {
 		t.Fatalf("a third queued signup: %v, want ErrBusy", err)
 	}
 	login := make(chan error, 1)
 	go func() {
-		release, err := g.Enter(context.Background())
+		release, err := g.Enter(context.Background(), 0)
 		if err == nil {
 			release()
 		}
@@ -112,13 +112,13 @@ func TestGateFullSignupLineLeavesRoomForLogins(t *testing.T) {
 func TestGateCancelledWaiterLeavesNoSlotBehind(t *testing.T) {
 	t.Parallel()
 	g := NewGate(1, 4, time.Hour)
-	hold, err := g.Enter(context.Background())
+	hold, err := g.Enter(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	gone := make(chan error, 1)
-	go func() { _, err := g.Enter(ctx); gone <- err }()
+	go func() { _, err := g.Enter(ctx, 0); gone <- err }()
 	awaitWaiting(t, g, 1)
 	cancel()
 	if err := <-gone; !errors.Is(err, context.Canceled) {
@@ -128,7 +128,7 @@ func TestGateCancelledWaiterLeavesNoSlotBehind(t *testing.T) {
 	if g.Running() != 0 || g.Waiting() != 0 {
 		t.Fatalf("%d running, %d waiting, want none", g.Running(), g.Waiting())
 	}
-	release, err := g.Enter(context.Background())
+	release, err := g.Enter(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

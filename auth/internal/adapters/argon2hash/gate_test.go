@@ -18,7 +18,7 @@ func TestGateOnIdleFiresOnceAfterTheLastHash(t *testing.T) {
 		var fired atomic.Int32
 		g.OnIdle(time.Second, func() { fired.Add(1) })
 		for range 5 { // a burst of hashes 900 ms apart: never a quiet second
-			release, err := g.Enter(context.Background())
+			release, err := g.Enter(context.Background(), 0)
 			if err != nil {
 				t.Fatal(err)
 			}

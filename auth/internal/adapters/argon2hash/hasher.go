@@ -68,7 +68,7 @@ func (h *Hasher) Verify(ctx context.Context, password, hash string) (match, outd
 // derive runs argon2 once a slot in the gate is free. Each run allocates
 // the whole memory cost, which is why the gate exists.
 func (h *Hasher) derive(ctx context.Context, p phc, password string) ([]byte, error) {
-	release, err := h.gate.Enter(ctx)
+	release, err := h.gate.Enter(ctx, int64(p.params.MemoryKiB)<<10)
 	if err != nil {
 		return nil, err
 	}

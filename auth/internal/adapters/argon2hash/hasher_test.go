@@ -88,13 +88,13 @@ func TestGateAnswersBusyBeyondQueue(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		g := NewGate(1, 1, time.Minute)
-		release, err := g.Enter(context.Background())
+		release, err := g.Enter(context.Background(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		queued := make(chan error, 1)
 		go func() { // takes the one queue place
-			r, err := g.Enter(context.Background())
+			r, err := g.Enter(context.Background(), 0)
 			if err == nil {
 				r()
 			}
@@ -104,7 +104,7 @@ func TestGateAnswersBusyBeyondQueue(t *testing.T) {
 		if g.Waiting() != 1 {
 			t.Fatalf("%d waiting, want the second caller queued", g.Waiting())
 		}
-		if _, err := g.Enter(context.Background()); !errors.Is(err, app.ErrBusy) {
+		if _, err := g.Enter(context.Background(), 0); !errors.Is(err, app.ErrBusy) {
 			t.Fatalf("third caller: got %v, want ErrBusy", err)
 		}
 		release()
@@ -120,10 +120,10 @@ func TestGateAnswersBusyBeyondQueue(t *testing.T) {
 func TestGateWaitIsBounded(t *testing.T) {
 	t.Parallel()
 	g := NewGate(1, 4, 50*time.Millisecond)
-	release, _ := g.Enter(context.Background())
+	release, _ := g.Enter(context.Background(), 0)
 	defer release()
 	start := time.Now()
-	if _, err := g.Enter(context.Background()); !errors.Is(err, app.ErrBusy) {
+	if _, err := g.Enter(context.Background(), 0); !errors.Is(err, app.ErrBusy) {
 		t.Fatalf("got %v, want ErrBusy after the wait limit", err)
 	}
 	if time.Since(start) > 5*time.Second {
