@@ -51,6 +51,13 @@ func NewConsumer(client *sqs.Client, queueURL string, log *slog.Logger, opts Con
 // finish, all within the drain timeout, and returns. A queue it cannot reach
 // is retried with backoff: Run does not give up. The error is non-nil only
 // when the drain timed out.
+//
+// Each task goes to h.ProcessTask, told whether this is its last attempt.
+// A nil error deletes the message; an error leaves it to come back, until
+// SQS moves it to the dead-letter queue after the last attempt. The
+// handler's ctx is not cancelled by the shutdown, only when the drain
+// timeout runs out. A message that can never be processed is moved to the
+// dead-letter queue at once, and h.FailMalformed told.
 func (c *Consumer) Run(ctx context.Context, h app.TaskHandler) error {
 	// Receives, handlers and the calls that settle their messages get a
 	// context that outlives ctx, so that a shutdown lets them finish.
