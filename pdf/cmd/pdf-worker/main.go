@@ -11,15 +11,12 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/google/uuid"
-
 	"prana/pdf/cmd/internal/awsstack"
 	"prana/pdf/cmd/internal/gctune"
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/config"
-	"prana/pdf/internal/domain"
 	"prana/shared/cmdmain"
 	"prana/shared/health"
 	"prana/shared/healthprobe"
@@ -74,8 +71,10 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	svc := app.New(app.Ports{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store, Uploads: aws.Store}, log,
-		func() string { return uuid.Must(uuid.NewV7()).String() })
+	worker, err := app.NewWorker(app.WorkerPorts{Renderer: renderer, Objects: aws.Store, Jobs: aws.Store, Uploads: aws.Store}, log)
+	if err != nil {
+		return err
+	}
 	concurrency := cfg.WorkerConcurrency
 	if concurrency == 0 {
 		concurrency = sqsqueue.DefaultConcurrency()
@@ -92,18 +91,5 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		defer stop()
 	}
 	log.Info("pdf-worker ready", "queue", cfg.QueueName, "bucket", cfg.BucketName, "concurrency", concurrency)
-	return consumer.Run(ctx, taskHandler{svc})
+	return consumer.Run(ctx, worker)
 }
-
-// taskHandler adapts the app's use cases to the consumer's Handler.
-type taskHandler struct{ svc *app.Service }
-
-func (h taskHandler) HandleTask(ctx context.Context, t domain.Task, d sqsqueue.Delivery) error {
-	return h.svc.ProcessTask(ctx, t, d.LastAttempt)
-}
-
-func (h taskHandler) HandleMalformed(ctx context.Context, userID, jobID string, reason error) {
-	h.svc.FailMalformed(ctx, userID, jobID, reason)
-}
-
-var _ sqsqueue.Handler = taskHandler{}

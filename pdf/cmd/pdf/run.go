@@ -50,13 +50,16 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(ne
 	}, renderQueueMetrics(reg))
 	objects := aws.Objects()
 	documents := pdfcache.New(pdfcache.Limits{MaxBytes: cfg.PDFCacheBytes, MaxAge: pdfMaxAge})
-	svc := app.New(app.Ports{
+	api, err := app.NewAPI(app.APIPorts{
 		Renderer: queue, Documents: documents, Queue: aws.Publisher(sqsqueue.PublisherOptions{}),
 		Objects: objects, Jobs: objects, Uploads: objects,
 		Policy: app.UploadPolicy{PerMinute: cfg.UploadRatePerUser},
 	}, log, newJobID)
+	if err != nil {
+		return err
+	}
 	h, err := httpapi.NewHandler(httpapi.Deps{
-		Service: svc, Verifier: verifier, Registry: reg, Log: log,
+		API: api, Verifier: verifier, Registry: reg, Log: log,
 		Ready: health.Checks{"sqs": aws.PingSQS, "s3": aws.PingS3, "token_keys": verifier.Ping}.Cached(health.CacheTTL),
 	})
 	if err != nil {

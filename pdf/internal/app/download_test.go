@@ -7,15 +7,37 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/app/apptest"
 )
 
-func newDownloader(t *testing.T, cache app.DocumentCache) (*app.Service, *apptest.Renderer) {
+// newDownloader wires an API whose downloads go through cache; a nil cache
+// stands for none: every download renders.
+func newDownloader(t *testing.T, cache app.DocumentCache) (*app.API, *apptest.Renderer) {
 	t.Helper()
+	if cache == nil {
+		cache = renderEveryTime{}
+	}
 	r := &apptest.Renderer{}
-	return app.New(app.Ports{Renderer: r, Documents: cache}, slog.New(slog.NewTextHandler(t.Output(), nil)), nil), r
+	jobs, objects := apptest.NewJobs(), apptest.NewObjects()
+	api, err := app.NewAPI(app.APIPorts{
+		Renderer: r, Documents: cache, Queue: &apptest.Queue{Jobs: jobs},
+		Objects: objects, Jobs: jobs, Uploads: apptest.NewUploads(),
+	}, slog.New(slog.NewTextHandler(t.Output(), nil)), uuid.NewString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api, r
+}
+
+// renderEveryTime is a DocumentCache that keeps nothing.
+type renderEveryTime struct{}
+
+func (renderEveryTime) Document(ctx context.Context, _ string, render func(context.Context) ([]byte, error)) ([]byte, error) {
+	return render(ctx)
 }
 
 func TestDownloadWithoutCacheRendersEveryTime(t *testing.T) {

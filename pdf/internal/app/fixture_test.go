@@ -1,6 +1,6 @@
 package app_test
 
-// The unit tests' service, wired to the in-memory fakes of apptest.
+// The unit tests' API and Worker, wired to the in-memory fakes of apptest.
 
 import (
 	"log/slog"
@@ -13,18 +13,38 @@ import (
 )
 
 type fixture struct {
-	svc      *app.Service
+	api      *app.API
+	worker   *app.Worker
 	renderer *apptest.Renderer
 	jobs     *apptest.Jobs
 	objects  *apptest.Objects
 	queue    *apptest.Queue
+	uploads  *apptest.Uploads
 }
 
+// newFixture wires an API without an upload limit, and a Worker, to one
+// set of fakes.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{renderer: &apptest.Renderer{}, jobs: apptest.NewJobs(), objects: apptest.NewObjects()}
+	return newFixtureWith(t, app.UploadPolicy{})
+}
+
+func newFixtureWith(t *testing.T, policy app.UploadPolicy) *fixture {
+	t.Helper()
+	f := &fixture{renderer: &apptest.Renderer{}, jobs: apptest.NewJobs(), objects: apptest.NewObjects(), uploads: apptest.NewUploads()}
 	f.queue = &apptest.Queue{Jobs: f.jobs}
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	f.svc = app.New(app.Ports{Renderer: f.renderer, Queue: f.queue, Objects: f.objects, Jobs: f.jobs}, log, uuid.NewString)
+	var err error
+	f.api, err = app.NewAPI(app.APIPorts{
+		Renderer: f.renderer, Documents: apptest.NewDocuments(), Queue: f.queue,
+		Objects: f.objects, Jobs: f.jobs, Uploads: f.uploads, Policy: policy,
+	}, log, uuid.NewString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.worker, err = app.NewWorker(app.WorkerPorts{Renderer: f.renderer, Objects: f.objects, Jobs: f.jobs, Uploads: f.uploads}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return f
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"prana/pdf/internal/domain"
@@ -76,3 +78,38 @@ type ActivePointer struct {
 // ErrConflict is SetActiveJob's answer when the pointer changed since it
 // was read.
 var ErrConflict = errors.New("changed concurrently")
+
+// TaskHandler is the worker's use cases as a queue consumer drives them:
+// the one port the app offers rather than uses. The consumer calls it with
+// each task it receives and whether this delivery is the last attempt (a
+// failure now is final), and tells it of a message that can never be
+// processed. *Worker implements it.
+type TaskHandler interface {
+	// ProcessTask processes one task. A nil error means the task is done
+	// and its message may be deleted; an error asks for another attempt.
+	ProcessTask(ctx context.Context, t domain.Task, lastAttempt bool) error
+	// FailMalformed is told of a message that could not be read; userID
+	// and jobID are "" when they could not be read from it either.
+	FailMalformed(ctx context.Context, userID, jobID string, reason error)
+}
+
+// port is one named port handed to a constructor, for missingPorts.
+type port struct {
+	name string
+	set  bool
+}
+
+// missingPorts refuses a wiring that left a port out: a nil port would
+// fail on the first request that needs it, long after start-up.
+func missingPorts(of string, ports ...port) error {
+	var missing []string
+	for _, p := range ports {
+		if !p.set {
+			missing = append(missing, p.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s: nil port(s): %s", of, strings.Join(missing, ", "))
+	}
+	return nil
+}

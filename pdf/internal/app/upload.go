@@ -41,14 +41,11 @@ func (e *RateLimitedError) Error() string {
 	return fmt.Sprintf("too many uploads; retry after %s", e.RetryAfter)
 }
 
-// RequestUpload queues a render of the profile and returns its job. With
-// an UploadGuard, the user's uploads are counted first (a
-// *RateLimitedError past the limit), and while the user's current job is
-// queued or processing that job is returned instead of a new one.
-func (s *Service) RequestUpload(ctx context.Context, p domain.Profile) (domain.Job, error) {
-	if s.p.Uploads == nil {
-		return s.queueJob(ctx, p, s.newID(), s.now().UTC())
-	}
+// RequestUpload queues a render of the profile and returns its job. The
+// user's uploads are counted first (a *RateLimitedError past the limit),
+// and while the user's current job is queued or processing that job is
+// returned instead of a new one.
+func (s *API) RequestUpload(ctx context.Context, p domain.Profile) (domain.Job, error) {
 	if err := s.takeUpload(ctx, p.UserID); err != nil {
 		return domain.Job{}, err
 	}
@@ -76,7 +73,7 @@ func (s *Service) RequestUpload(ctx context.Context, p domain.Profile) (domain.J
 	return domain.Job{}, fmt.Errorf("set active job: %w: still contended after %d attempts", ErrUnavailable, casAttempts)
 }
 
-func (s *Service) takeUpload(ctx context.Context, userID string) error {
+func (s *API) takeUpload(ctx context.Context, userID string) error {
 	if s.p.Policy.PerMinute <= 0 {
 		return nil
 	}
@@ -92,7 +89,7 @@ func (s *Service) takeUpload(ctx context.Context, userID string) error {
 
 // runningJob is the pointer's job when it is still queued or processing
 // and not stuck.
-func (s *Service) runningJob(ctx context.Context, p domain.Profile, ptr ActivePointer) (domain.Job, bool, error) {
+func (s *API) runningJob(ctx context.Context, p domain.Profile, ptr ActivePointer) (domain.Job, bool, error) {
 	stuckAfter := s.p.Policy.StuckAfter
 	if stuckAfter <= 0 {
 		stuckAfter = DefaultStuckAfter
@@ -126,18 +123,15 @@ func (s *Service) runningJob(ctx context.Context, p domain.Profile, ptr ActivePo
 // record is written first so the worker always finds it; if the queue then
 // refuses the task the record says failed and the caller gets
 // ErrUnavailable: never an accepted job that is not on the queue.
-func (s *Service) queueJob(ctx context.Context, p domain.Profile, id string, now time.Time) (domain.Job, error) {
-	job := domain.Job{
-		ID: id, UserID: p.UserID, Status: domain.JobQueued,
-		URL: s.p.Objects.PublicURL(p.ObjectKey()), UpdatedAt: now,
-	}
-	if err := s.p.Jobs.SaveJob(ctx, job); err != nil {
+func (s *API) queueJob(ctx context.Context, p domain.Profile, id string, now time.Time) (domain.Job, error) {
+	job, err := s.states.queued(ctx, domain.Job{ID: id, UserID: p.UserID, URL: s.p.Objects.PublicURL(p.ObjectKey())}, now)
+	if err != nil {
 		return domain.Job{}, fmt.Errorf("record job: %w: %w", ErrUnavailable, err)
 	}
 	if err := s.p.Queue.Publish(ctx, domain.Task{JobID: job.ID, Profile: p, RequestedAt: now}); err != nil {
 		// Not ctx: a caller who hung up (cancelling it) must not leave a
 		// record saying queued for a job nothing will process.
-		s.setState(context.WithoutCancel(ctx), job, domain.JobFailed, "the job could not be queued")
+		s.states.notQueued(context.WithoutCancel(ctx), job)
 		return domain.Job{}, fmt.Errorf("queue job: %w: %w", ErrUnavailable, err)
 	}
 	return job, nil

@@ -3,11 +3,8 @@ package app_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/app/apptest"
@@ -16,14 +13,8 @@ import (
 
 func newGuardedFixture(t *testing.T, perMinute int) (*fixture, *apptest.Uploads) {
 	t.Helper()
-	f := newFixture(t)
-	up := apptest.NewUploads()
-	log := slog.New(slog.NewTextHandler(t.Output(), nil))
-	f.svc = app.New(app.Ports{
-		Renderer: f.renderer, Queue: f.queue, Objects: f.objects, Jobs: f.jobs,
-		Uploads: up, Policy: app.UploadPolicy{PerMinute: perMinute},
-	}, log, uuid.NewString)
-	return f, up
+	f := newFixtureWith(t, app.UploadPolicy{PerMinute: perMinute})
+	return f, f.uploads
 }
 
 func TestRequestUploadLimit(t *testing.T) {
@@ -31,16 +22,16 @@ func TestRequestUploadLimit(t *testing.T) {
 	f, _ := newGuardedFixture(t, 3)
 	ctx, p := context.Background(), sampleProfile()
 	for i := range 3 {
-		if _, err := f.svc.RequestUpload(ctx, p); err != nil {
+		if _, err := f.api.RequestUpload(ctx, p); err != nil {
 			t.Fatalf("upload %d: %v", i+1, err)
 		}
 	}
-	_, err := f.svc.RequestUpload(ctx, p)
+	_, err := f.api.RequestUpload(ctx, p)
 	var limited *app.RateLimitedError
 	if !errors.As(err, &limited) || limited.RetryAfter != 30*time.Second {
 		t.Fatalf("upload 4: %v, want a RateLimitedError with the guard's retry (30s)", err)
 	}
-	if _, err := f.svc.RequestUpload(ctx, sampleProfile()); err != nil {
+	if _, err := f.api.RequestUpload(ctx, sampleProfile()); err != nil {
 		t.Errorf("another user: %v", err)
 	}
 }
@@ -49,7 +40,7 @@ func TestRequestUploadAnswersRunningJob(t *testing.T) {
 	t.Parallel()
 	f, up := newGuardedFixture(t, 0)
 	ctx, p := context.Background(), sampleProfile()
-	first, err := f.svc.RequestUpload(ctx, p)
+	first, err := f.api.RequestUpload(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +49,7 @@ func TestRequestUploadAnswersRunningJob(t *testing.T) {
 		j.Status = st
 		j.URL = "http://presigned.test/x?X-Amz-Signature=1" // as a store with S3_PRESIGN_TTL reads it
 		_ = f.jobs.SaveJob(ctx, j)
-		again, err := f.svc.RequestUpload(ctx, p)
+		again, err := f.api.RequestUpload(ctx, p)
 		if err != nil || again.ID != first.ID {
 			t.Fatalf("upload while the job is %s: %s, %v; want the same job %s", st, again.ID, err, first.ID)
 		}
@@ -75,7 +66,7 @@ func TestRequestUploadAnswersRunningJob(t *testing.T) {
 		j, _ := f.jobs.Job(ctx, p.UserID, cur.JobID)
 		j.Status = st
 		_ = f.jobs.SaveJob(ctx, j)
-		next, err := f.svc.RequestUpload(ctx, p)
+		next, err := f.api.RequestUpload(ctx, p)
 		if err != nil || next.ID == cur.JobID {
 			t.Fatalf("upload after the job is %s: %s, %v; want a new job", st, next.ID, err)
 		}
@@ -87,12 +78,12 @@ func TestRequestUploadPassesStuckJob(t *testing.T) {
 	t.Parallel()
 	f, up := newGuardedFixture(t, 0)
 	ctx, p := context.Background(), sampleProfile()
-	first, err := f.svc.RequestUpload(ctx, p)
+	first, err := f.api.RequestUpload(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	up.AgePointer(p.UserID, app.DefaultStuckAfter+time.Minute)
-	next, err := f.svc.RequestUpload(ctx, p)
+	next, err := f.api.RequestUpload(ctx, p)
 	if err != nil || next.ID == first.ID {
 		t.Fatalf("upload past a stuck job: %s, %v; want a new job", next.ID, err)
 	}
@@ -107,30 +98,15 @@ func TestRequestUploadLosesRace(t *testing.T) {
 	var winner domain.Job
 	up.BeforeSet = func() {
 		var err error
-		if winner, err = f.svc.RequestUpload(ctx, p); err != nil {
+		if winner, err = f.api.RequestUpload(ctx, p); err != nil {
 			t.Error(err)
 		}
 	}
-	loser, err := f.svc.RequestUpload(ctx, p)
+	loser, err := f.api.RequestUpload(ctx, p)
 	if err != nil || loser.ID != winner.ID {
 		t.Fatalf("racing upload: %s, %v; want the winner's job %s", loser.ID, err, winner.ID)
 	}
 	if n := len(f.queue.Published); n != 1 {
 		t.Errorf("%d tasks published, want 1", n)
-	}
-}
-
-func TestEraseUserForgetsUploads(t *testing.T) {
-	t.Parallel()
-	f, up := newGuardedFixture(t, 6)
-	p := sampleProfile()
-	if _, err := f.svc.RequestUpload(context.Background(), p); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.EraseUser(context.Background(), p.UserID); err != nil {
-		t.Fatal(err)
-	}
-	if _, found, _ := up.ActiveJob(context.Background(), p.UserID); found || len(up.Forgotten) != 1 {
-		t.Errorf("after erasure: pointer found %v, forgotten %v", found, up.Forgotten)
 	}
 }

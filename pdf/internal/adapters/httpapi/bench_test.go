@@ -16,6 +16,7 @@ import (
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/adapters/pdfcache"
 	"prana/pdf/internal/app"
+	"prana/pdf/internal/app/apptest"
 	"prana/shared/jwtverify"
 )
 
@@ -80,7 +81,7 @@ func benchHandler(b *testing.B, cacheBytes int64) (http.Handler, string) {
 		b.Fatal(err)
 	}
 	h, err := NewHandler(Deps{
-		Service:  app.New(app.Ports{Renderer: r, Documents: pdfcache.New(pdfcache.Limits{MaxBytes: cacheBytes})}, log, nil),
+		API:      downloadAPI(b, r, pdfcache.New(pdfcache.Limits{MaxBytes: cacheBytes}), log),
 		Verifier: v,
 		Registry: prometheus.NewRegistry(), Log: log,
 	})
@@ -95,4 +96,19 @@ func benchHandler(b *testing.B, cacheBytes int64) (http.Handler, string) {
 		b.Fatal(err)
 	}
 	return h, string(signed)
+}
+
+// downloadAPI is an API for the download benchmarks: the real renderer and
+// cache, and in-memory fakes for the ports that downloads never use.
+func downloadAPI(b *testing.B, r app.Renderer, documents app.DocumentCache, log *slog.Logger) *app.API {
+	b.Helper()
+	jobs := apptest.NewJobs()
+	api, err := app.NewAPI(app.APIPorts{
+		Renderer: r, Documents: documents, Queue: &apptest.Queue{Jobs: jobs},
+		Objects: apptest.NewObjects(), Jobs: jobs, Uploads: apptest.NewUploads(),
+	}, log, func() string { return "" })
+	if err != nil {
+		b.Fatal(err)
+	}
+	return api
 }

@@ -19,7 +19,6 @@ import (
 
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/adapters/pdfcache"
-	"prana/pdf/internal/app"
 	"prana/shared/jwtverify"
 )
 
@@ -75,7 +74,7 @@ func rejectHandler(b *testing.B, cfg jwtverify.Config) http.Handler {
 		b.Fatal(err)
 	}
 	h, err := NewHandler(Deps{
-		Service:  app.New(app.Ports{Renderer: r, Documents: pdfcache.New(pdfcache.Limits{})}, log, nil),
+		API:      downloadAPI(b, r, pdfcache.New(pdfcache.Limits{}), log),
 		Verifier: v,
 		Registry: prometheus.NewRegistry(), Log: log,
 	})

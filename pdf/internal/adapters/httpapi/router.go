@@ -17,7 +17,7 @@ import (
 
 // Deps is what the HTTP adapter needs from main.
 type Deps struct {
-	Service  *app.Service
+	API      *app.API
 	Verifier bearer.Verifier
 	Ready    health.Checks
 	Registry *prometheus.Registry
@@ -31,7 +31,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("spec: %w", err)
 	}
 	r := httpmw.NewRouter(d.Log, d.Registry, apiCORS)
-	strict := NewStrictHandlerWithOptions(&Server{svc: d.Service, ready: d.Ready},
+	strict := NewStrictHandlerWithOptions(&Server{svc: d.API, ready: d.Ready},
 		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))},
 		StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  auth.First(httpmw.RequestError(d.Log)),

@@ -22,7 +22,7 @@ import (
 
 // Server implements StrictServerInterface.
 type Server struct {
-	svc   *app.Service
+	svc   *app.API
 	ready health.Checks
 }
 

@@ -11,10 +11,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"prana/pdf/internal/app"
 	"prana/shared/erasuremsg"
 )
 
-// Consumer receives tasks from one queue and runs a Handler on each.
+// Consumer receives tasks from one queue and hands each to the app's
+// TaskHandler (the worker's use cases).
 // Several receivers long-poll at once, so that a receive round trip never
 // leaves the handlers idle; they feed a bounded pool of handlers; handled
 // messages are deleted in batches.
@@ -49,7 +51,14 @@ func NewConsumer(client *sqs.Client, queueURL string, log *slog.Logger, opts Con
 // finish, all within the drain timeout, and returns. A queue it cannot reach
 // is retried with backoff: Run does not give up. The error is non-nil only
 // when the drain timed out.
-func (c *Consumer) Run(ctx context.Context, h Handler) error {
+//
+// Each task goes to h.ProcessTask, told whether this is its last attempt.
+// A nil error deletes the message; an error leaves it to come back, until
+// SQS moves it to the dead-letter queue after the last attempt. The
+// handler's ctx is not cancelled by the shutdown, only when the drain
+// timeout runs out. A message that can never be processed is moved to the
+// dead-letter queue at once, and h.FailMalformed told.
+func (c *Consumer) Run(ctx context.Context, h app.TaskHandler) error {
 	// Receives, handlers and the calls that settle their messages get a
 	// context that outlives ctx, so that a shutdown lets them finish.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -74,7 +83,7 @@ func (c *Consumer) Run(ctx context.Context, h Handler) error {
 // may already have taken messages for it, and an answer dropped on the way
 // would leave them invisible to every worker for the visibility timeout.
 // It runs on work and ends within its long poll; what it brings is handled.
-func (c *Consumer) receiveLoop(ctx, work context.Context, h Handler, slots chan struct{}, handlers *sync.WaitGroup) {
+func (c *Consumer) receiveLoop(ctx, work context.Context, h app.TaskHandler, slots chan struct{}, handlers *sync.WaitGroup) {
 	for ctx.Err() == nil {
 		if !c.backoff.wait(ctx) {
 			return

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
 )
 
@@ -23,7 +24,7 @@ func TestConcurrencyBound(t *testing.T) {
 	}
 
 	var running, peak, done, overHeld atomic.Int32
-	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+	h := &apptest.TaskHandler{Process: func(context.Context, domain.Task, bool) error {
 		n := running.Add(1)
 		defer running.Add(-1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
@@ -55,7 +56,7 @@ func TestVisibilityExtendedWhileHandling(t *testing.T) {
 	q.publish(t, sampleTask())
 
 	var calls atomic.Int32
-	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+	h := &apptest.TaskHandler{Process: func(context.Context, domain.Task, bool) error {
 		calls.Add(1)
 		time.Sleep(5 * time.Second) // well past the 2 s visibility timeout
 		return nil
@@ -83,7 +84,7 @@ func TestGracefulDrain(t *testing.T) {
 	}
 
 	var started, finished, cancelled atomic.Int32
-	h := &handlerFunc{task: func(ctx context.Context, _ domain.Task, _ Delivery) error {
+	h := &apptest.TaskHandler{Process: func(ctx context.Context, _ domain.Task, _ bool) error {
 		started.Add(1)
 		time.Sleep(1500 * time.Millisecond)
 		if ctx.Err() != nil {
@@ -130,7 +131,7 @@ func TestDrainTimeout(t *testing.T) {
 
 	started := make(chan struct{})
 	var sawCancel atomic.Bool
-	h := &handlerFunc{task: func(ctx context.Context, _ domain.Task, _ Delivery) error {
+	h := &apptest.TaskHandler{Process: func(ctx context.Context, _ domain.Task, _ bool) error {
 		close(started)
 		select {
 		case <-ctx.Done():
@@ -171,7 +172,7 @@ func TestReceiveErrorsBackOff(t *testing.T) {
 	c := NewConsumer(client, endpoint+"/000000000000/tasks", log, fast(ConsumerOptions{
 		MinBackoff: 100 * time.Millisecond, MaxBackoff: 400 * time.Millisecond,
 	}))
-	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error { return nil }}
+	h := &apptest.TaskHandler{Process: func(context.Context, domain.Task, bool) error { return nil }}
 
 	r := run(t, c, h)
 	time.Sleep(1500 * time.Millisecond) // Run must still be going
@@ -203,7 +204,7 @@ func TestDeletesAreBatched(t *testing.T) {
 	sw := awstest.NewSwitch(t)
 	client := awstest.SQS(t, sw.URL)
 	var done atomic.Int32
-	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+	h := &apptest.TaskHandler{Process: func(context.Context, domain.Task, bool) error {
 		done.Add(1)
 		return nil
 	}}

@@ -3,6 +3,8 @@ package sqsqueue
 import (
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
 )
 
@@ -32,9 +35,9 @@ func TestPublishConsumeDelete(t *testing.T) {
 	q.publish(t, want)
 
 	got := make(chan domain.Task, 1)
-	var deliveries []Delivery
-	h := &handlerFunc{task: func(_ context.Context, task domain.Task, d Delivery) error {
-		deliveries = append(deliveries, d)
+	var lastAttempts []bool
+	h := &apptest.TaskHandler{Process: func(_ context.Context, task domain.Task, lastAttempt bool) error {
+		lastAttempts = append(lastAttempts, lastAttempt)
 		got <- task
 		return nil
 	}}
@@ -53,8 +56,11 @@ func TestPublishConsumeDelete(t *testing.T) {
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if len(deliveries) != 1 || deliveries[0].Attempt != 1 || deliveries[0].LastAttempt || deliveries[0].MessageID == "" {
-		t.Errorf("deliveries = %+v, want one first attempt", deliveries)
+	if len(lastAttempts) != 1 || lastAttempts[0] {
+		t.Errorf("deliveries (last attempt?) = %v, want one first attempt", lastAttempts)
+	}
+	if !doneLine.MatchString(logs.String()) {
+		t.Error("no done line names the message and its first attempt")
 	}
 	if strings.Contains(logs.String(), want.Profile.Email) {
 		t.Error("the log holds the message's personal data")
@@ -68,7 +74,7 @@ func TestSeedMessageWithoutJobID(t *testing.T) {
 	q.sendRaw(t, `{"id":"1b4e28ba-2fa1-11d2-883f-0016d3cca427","name":"Ann","surname":"Lee","email":"ann@example.com","date_of_birth":"1999-12-31"}`)
 
 	got := make(chan domain.Task, 1)
-	h := &handlerFunc{task: func(_ context.Context, task domain.Task, _ Delivery) error {
+	h := &apptest.TaskHandler{Process: func(_ context.Context, task domain.Task, _ bool) error {
 		got <- task
 		return nil
 	}}
@@ -102,7 +108,7 @@ func TestMalformedGoesToDLQAtOnce(t *testing.T) {
 	q.publish(t, good)
 
 	var handled atomic.Int32
-	h := &handlerFunc{task: func(_ context.Context, task domain.Task, _ Delivery) error {
+	h := &apptest.TaskHandler{Process: func(_ context.Context, task domain.Task, _ bool) error {
 		if task.JobID == good.JobID {
 			handled.Add(1)
 		}
@@ -119,18 +125,16 @@ func TestMalformedGoesToDLQAtOnce(t *testing.T) {
 	if handled.Load() != 1 {
 		t.Errorf("good task handled %d times, want 1", handled.Load())
 	}
-	awstest.Eventually(t, 5*time.Second, "two HandleMalformed calls", func() bool { return len(h.malformedIDs()) == 2 })
-	ids := strings.Join(h.malformedIDs(), ",")
-	if ids != jobID+"," && ids != ","+jobID {
-		t.Errorf("HandleMalformed job ids = %q, want %q and \"\"", ids, jobID)
-	}
-	h.mu.Lock()
-	reasons := h.reasons
-	h.mu.Unlock()
-	for _, r := range reasons {
-		if !errors.Is(r, ErrMalformed) {
-			t.Errorf("reason %v is not ErrMalformed", r)
+	awstest.Eventually(t, 5*time.Second, "two FailMalformed calls", func() bool { return len(h.Malformed()) == 2 })
+	var ids []string
+	for _, m := range h.Malformed() {
+		ids = append(ids, m.JobID)
+		if !errors.Is(m.Reason, ErrMalformed) {
+			t.Errorf("reason %v is not ErrMalformed", m.Reason)
 		}
+	}
+	if s := strings.Join(ids, ","); s != jobID+"," && s != ","+jobID {
+		t.Errorf("FailMalformed job ids = %q, want %q and \"\"", s, jobID)
 	}
 
 	// The dead letters say why they are there.
@@ -158,14 +162,14 @@ func TestAlwaysFailingTaskIsDeadLettered(t *testing.T) {
 	q.publish(t, sampleTask())
 
 	var mu sync.Mutex
-	var seen []Delivery
-	h := &handlerFunc{task: func(_ context.Context, _ domain.Task, d Delivery) error {
+	var seen []bool // lastAttempt of each delivery, in order
+	h := &apptest.TaskHandler{Process: func(_ context.Context, _ domain.Task, lastAttempt bool) error {
 		mu.Lock()
 		defer mu.Unlock()
-		seen = append(seen, d)
+		seen = append(seen, lastAttempt)
 		return errors.New("renderer broke")
 	}}
-	log, _ := testLogger(t)
+	log, logs := testLogger(t)
 	run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{
 		VisibilityTimeout: time.Second, MaxReceiveCount: maxReceive,
 	})), h)
@@ -180,9 +184,12 @@ func TestAlwaysFailingTaskIsDeadLettered(t *testing.T) {
 	if len(seen) != maxReceive {
 		t.Fatalf("handler saw %d deliveries, want %d: %+v", len(seen), maxReceive, seen)
 	}
-	for i, d := range seen {
-		if d.Attempt != i+1 || d.LastAttempt != (i+1 == maxReceive) {
-			t.Errorf("delivery %d = %+v", i+1, d)
+	for i, last := range seen {
+		if last != (i+1 == maxReceive) {
+			t.Errorf("delivery %d: last attempt %v", i+1, last)
+		}
+		if a := fmt.Sprintf("attempt=%d ", i+1); !strings.Contains(logs.String(), a) {
+			t.Errorf("no log line says %q", a)
 		}
 	}
 }
@@ -193,17 +200,17 @@ func TestRedeliveryAfterFailure(t *testing.T) {
 	q := newQueue(t, QueueOptions{})
 	q.publish(t, sampleTask())
 
-	var attempts []int
+	var attempts []int // counted by the handler: the consumer does not pass it
 	done := make(chan struct{})
-	h := &handlerFunc{task: func(_ context.Context, _ domain.Task, d Delivery) error {
-		attempts = append(attempts, d.Attempt)
-		if d.Attempt == 1 {
+	h := &apptest.TaskHandler{Process: func(context.Context, domain.Task, bool) error {
+		attempts = append(attempts, len(attempts)+1)
+		if len(attempts) == 1 {
 			return errors.New("transient")
 		}
 		close(done)
 		return nil
 	}}
-	log, _ := testLogger(t)
+	log, logs := testLogger(t)
 	r := run(t, NewConsumer(q.client, q.url, log, fast(ConsumerOptions{RetryDelay: time.Second})), h)
 
 	select {
@@ -218,4 +225,11 @@ func TestRedeliveryAfterFailure(t *testing.T) {
 	if len(attempts) != 2 || attempts[0] != 1 || attempts[1] != 2 {
 		t.Errorf("attempts = %v, want [1 2]", attempts)
 	}
+	if !strings.Contains(logs.String(), "attempt=2 ") {
+		t.Error("the redelivery was not counted as the second attempt")
+	}
 }
+
+// doneLine is a task's done log line, naming its message, at its first
+// attempt.
+var doneLine = regexp.MustCompile(`msg="task done".* message_id=[^" ]\S* attempt=1 `)

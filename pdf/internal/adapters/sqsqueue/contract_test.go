@@ -18,7 +18,7 @@ func TestPublisherAndConsumerKeepTheTaskQueueContract(t *testing.T) {
 	apptest.RunTaskQueueContract(t, func(t *testing.T) apptest.TaskQueueUnderTest {
 		q := newQueue(t, QueueOptions{})
 		tasks := make(chan domain.Task, 16)
-		h := &handlerFunc{task: func(_ context.Context, task domain.Task, _ Delivery) error {
+		h := &apptest.TaskHandler{Process: func(_ context.Context, task domain.Task, _ bool) error {
 			tasks <- task
 			return nil
 		}}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/app"
 	"prana/pdf/internal/domain"
 )
 
@@ -105,7 +106,7 @@ func (r *running) stop() error {
 }
 
 // run starts c; the test stops it at the end regardless.
-func run(t *testing.T, c *Consumer, h Handler) *running {
+func run(t *testing.T, c *Consumer, h app.TaskHandler) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{cancel: cancel, done: make(chan error, 1)}
@@ -126,32 +127,6 @@ func sampleTask() domain.Task {
 		},
 		RequestedAt: time.Date(2026, 11, 28, 12, 30, 15, 123456789, time.UTC),
 	}
-}
-
-// handlerFunc adapts functions to Handler, recording malformed reports.
-type handlerFunc struct {
-	task func(ctx context.Context, t domain.Task, d Delivery) error
-
-	mu        sync.Mutex
-	malformed []string // job ids
-	reasons   []error
-}
-
-func (h *handlerFunc) HandleTask(ctx context.Context, t domain.Task, d Delivery) error {
-	return h.task(ctx, t, d)
-}
-
-func (h *handlerFunc) HandleMalformed(_ context.Context, _, jobID string, reason error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.malformed = append(h.malformed, jobID)
-	h.reasons = append(h.reasons, reason)
-}
-
-func (h *handlerFunc) malformedIDs() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.malformed...)
 }
 
 // logBuffer collects log output so tests can check what was logged, and

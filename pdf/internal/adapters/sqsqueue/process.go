@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"prana/pdf/internal/app"
 	"prana/pdf/internal/domain"
 	"prana/shared/requestid"
 )
@@ -26,8 +27,8 @@ const (
 // process settles one message: handle and delete it, leave it for another
 // attempt, or move it to the dead-letter queue when it is malformed. It logs
 // ids only: bodies hold personal data.
-func (c *Consumer) process(ctx context.Context, h Handler, m types.Message) {
-	d := delivery(m, c.opts.MaxReceiveCount)
+func (c *Consumer) process(ctx context.Context, h app.TaskHandler, m types.Message) {
+	d := deliveryOf(m, c.opts.MaxReceiveCount)
 	log := c.log.With("message_id", d.MessageID, "attempt", d.Attempt)
 	if d.RequestID != "" {
 		log = log.With("request_id", d.RequestID)
@@ -92,13 +93,27 @@ func sentAt(m types.Message) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-// delivery reads the attempt number SQS counted for m.
-func delivery(m types.Message, maxReceiveCount int) Delivery {
+// delivery describes one receipt of a message: what the consumer logs
+// about it, and whether it is the last attempt, which the app is told.
+type delivery struct {
+	MessageID string
+	// Attempt counts deliveries, from 1 (SQS's ApproximateReceiveCount).
+	Attempt int
+	// LastAttempt is set when a failure now sends the message to the
+	// dead-letter queue, so the app can record the job as failed.
+	LastAttempt bool
+	// RequestID is the id of the API request that queued the task, for
+	// the logs; "" for messages that carry none (the seed's).
+	RequestID string
+}
+
+// deliveryOf reads the attempt number SQS counted for m.
+func deliveryOf(m types.Message, maxReceiveCount int) delivery {
 	attempt, err := strconv.Atoi(m.Attributes[string(types.MessageSystemAttributeNameApproximateReceiveCount)])
 	if err != nil || attempt < 1 {
 		attempt = 1
 	}
-	return Delivery{
+	return delivery{
 		MessageID:   aws.ToString(m.MessageId),
 		Attempt:     attempt,
 		LastAttempt: attempt >= maxReceiveCount,
@@ -109,7 +124,7 @@ func delivery(m types.Message, maxReceiveCount int) Delivery {
 // handle runs the handler while keeping the message invisible to other
 // receivers, so that a job longer than the visibility timeout is not
 // delivered twice.
-func (c *Consumer) handle(ctx context.Context, h Handler, t domain.Task, d Delivery, receipt string, log *slog.Logger) (err error) {
+func (c *Consumer) handle(ctx context.Context, h app.TaskHandler, t domain.Task, d delivery, receipt string, log *slog.Logger) (err error) {
 	beat, stop := context.WithCancel(ctx)
 	stopped := make(chan struct{})
 	go func() {
@@ -127,7 +142,7 @@ func (c *Consumer) handle(ctx context.Context, h Handler, t domain.Task, d Deliv
 			err = fmt.Errorf("handler panicked: %v", r)
 		}
 	}()
-	return h.HandleTask(ctx, t, d)
+	return h.ProcessTask(ctx, t, d.LastAttempt)
 }
 
 // extendVisibility renews the message's visibility timeout every half of it
@@ -150,7 +165,7 @@ func (c *Consumer) extendVisibility(ctx context.Context, receipt string, log *sl
 // rejectMalformed moves a message that can never be processed to the
 // dead-letter queue at once instead of letting it be retried: copy, then
 // delete. If the copy fails the message stays, to be tried again.
-func (c *Consumer) rejectMalformed(ctx context.Context, h Handler, m types.Message, log *slog.Logger, reason error) {
+func (c *Consumer) rejectMalformed(ctx context.Context, h app.TaskHandler, m types.Message, log *slog.Logger, reason error) {
 	userID, jobID := lenientJobID(aws.ToString(m.Body))
 	log = log.With("job_id", jobID, "reason", reason)
 	dlq, err := c.deadLetterURL(ctx)
@@ -178,7 +193,7 @@ func (c *Consumer) rejectMalformed(ctx context.Context, h Handler, m types.Messa
 		log.Error("malformed message copied to the dead-letter queue but not deleted", "err", err)
 	}
 	log.Warn("malformed message moved to the dead-letter queue")
-	h.HandleMalformed(ctx, userID, jobID, reason)
+	h.FailMalformed(ctx, userID, jobID, reason)
 }
 
 // deadLetterURL is the configured DLQ, or the one the queue's redrive policy

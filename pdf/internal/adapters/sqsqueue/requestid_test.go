@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
 	"prana/shared/requestid"
 )
 
 // TestRequestIDTravelsWithTheTask: the request id in the publisher's
-// context reaches the handler's Delivery, its context and the consumer's
+// context reaches the handler's context and the consumer's
 // log lines for the task; a message without one (the seed's) gets none.
 func TestRequestIDTravelsWithTheTask(t *testing.T) {
 	t.Parallel()
@@ -24,10 +25,10 @@ func TestRequestIDTravelsWithTheTask(t *testing.T) {
 	}
 	q.publish(t, seed) // no request id in its context
 
-	type seen struct{ delivery, ctx string }
+	type seen struct{ ctx string }
 	got := make(chan map[string]seen, 2)
-	h := &handlerFunc{task: func(ctx context.Context, task domain.Task, d Delivery) error {
-		got <- map[string]seen{task.JobID: {d.RequestID, requestid.FromContext(ctx)}}
+	h := &apptest.TaskHandler{Process: func(ctx context.Context, task domain.Task, _ bool) error {
+		got <- map[string]seen{task.JobID: {requestid.FromContext(ctx)}}
 		return nil
 	}}
 	log, logs := testLogger(t)
@@ -47,11 +48,11 @@ func TestRequestIDTravelsWithTheTask(t *testing.T) {
 	if err := r.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if s := all[withID.JobID]; s.delivery != reqID || s.ctx != reqID {
-		t.Errorf("task sent with request id %q: delivery %q, context %q", reqID, s.delivery, s.ctx)
+	if s := all[withID.JobID]; s.ctx != reqID {
+		t.Errorf("task sent with request id %q: context %q", reqID, s.ctx)
 	}
-	if s := all[seed.JobID]; s.delivery != "" || s.ctx != "" {
-		t.Errorf("task sent without a request id: delivery %q, context %q", s.delivery, s.ctx)
+	if s := all[seed.JobID]; s.ctx != "" {
+		t.Errorf("task sent without a request id: context %q", s.ctx)
 	}
 	for l := range strings.Lines(logs.String()) {
 		if !strings.Contains(l, "task done") {

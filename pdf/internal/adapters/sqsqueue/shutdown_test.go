@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"prana/pdf/internal/adapters/awstest"
+	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
 )
 
@@ -63,7 +64,7 @@ func TestShutdownFinishesAReceiveInFlight(t *testing.T) {
 	client := awstest.SQS(t, holdReceives(t, held, release))
 
 	var handled atomic.Int32
-	h := &handlerFunc{task: func(context.Context, domain.Task, Delivery) error {
+	h := &apptest.TaskHandler{Process: func(context.Context, domain.Task, bool) error {
 		handled.Add(1)
 		return nil
 	}}

@@ -1,6 +1,8 @@
-// Package app holds the pdf service's use cases: download a profile PDF,
-// queue an upload job, read a job's state, and (in the worker) process a
-// queued task. It depends only on the ports in ports.go.
+// Package app holds the pdf service's use cases in two sets: API (download
+// a profile PDF, queue an upload job, read a job's state), which the HTTP
+// service runs, and Worker (process a queued task, fail a malformed one),
+// which the worker runs. Both depend only on the ports in ports.go; job
+// state changes are in jobstate.go.
 package app
 
 import (
@@ -24,31 +26,40 @@ var ErrUnavailable = errors.New("dependency unavailable")
 // HTTP layer answers 503 with a short Retry-After.
 var ErrBusy = errors.New("renderer busy")
 
-// Ports are the adapters a Service uses.
-type Ports struct {
+// APIPorts are the adapters an API uses; none may be nil.
+type APIPorts struct {
 	Renderer  Renderer
-	Documents DocumentCache // nil: every download renders
-	Queue     TaskPublisher // nil in the worker
+	Documents DocumentCache
+	Queue     TaskPublisher
 	Objects   ObjectStore
 	Jobs      JobStore
-	// Uploads, when set, limits each user's uploads and answers a new
-	// upload with the user's job still running (see upload.go).
+	// Uploads limits each user's uploads and answers a new upload with
+	// the user's job still running (see upload.go).
 	Uploads UploadGuard
 	// Policy is how Uploads is applied.
 	Policy UploadPolicy
 }
 
-// Service runs the pdf use cases.
-type Service struct {
-	p     Ports
-	log   *slog.Logger
-	now   func() time.Time
-	newID func() string
+// API runs the HTTP service's use cases: Download, RequestUpload and Job.
+type API struct {
+	p      APIPorts
+	states jobStates
+	now    func() time.Time
+	newID  func() string
 }
 
-// New returns a Service. newID makes job ids (UUIDs).
-func New(p Ports, log *slog.Logger, newID func() string) *Service {
-	return &Service{p: p, log: log, now: time.Now, newID: newID}
+// NewAPI returns an API, or an error naming the ports left nil. newID
+// makes job ids (UUIDs).
+func NewAPI(p APIPorts, log *slog.Logger, newID func() string) (*API, error) {
+	err := missingPorts("app.NewAPI",
+		port{"Renderer", p.Renderer != nil}, port{"Documents", p.Documents != nil},
+		port{"Queue", p.Queue != nil}, port{"Objects", p.Objects != nil},
+		port{"Jobs", p.Jobs != nil}, port{"Uploads", p.Uploads != nil},
+		port{"log", log != nil}, port{"newID", newID != nil})
+	if err != nil {
+		return nil, err
+	}
+	return &API{p: p, states: jobStates{jobs: p.Jobs, log: log, now: time.Now}, now: time.Now, newID: newID}, nil
 }
 
 // renderVersion changes whenever the PDF layout does, so that ETags of
@@ -75,22 +86,14 @@ func ETag(p domain.Profile) string {
 	return string(tag[:])
 }
 
-// Download returns the profile's PDF. With a DocumentCache, a profile
-// whose ETag was served before gets the same document again, its
-// generation time included: the ETag promises the same content.
-func (s *Service) Download(ctx context.Context, p domain.Profile) ([]byte, error) {
+// Download returns the profile's PDF. A profile whose ETag the
+// DocumentCache still holds gets the same document again, its generation
+// time included: the ETag promises the same content.
+func (s *API) Download(ctx context.Context, p domain.Profile) ([]byte, error) {
 	render := func(ctx context.Context) ([]byte, error) {
 		return s.p.Renderer.Render(ctx, p, s.now().UTC())
 	}
-	var (
-		doc []byte
-		err error
-	)
-	if s.p.Documents == nil {
-		doc, err = render(ctx)
-	} else {
-		doc, err = s.p.Documents.Document(ctx, ETag(p), render)
-	}
+	doc, err := s.p.Documents.Document(ctx, ETag(p), render)
 	if err != nil {
 		return nil, fmt.Errorf("download: %w", err)
 	}
@@ -99,7 +102,7 @@ func (s *Service) Download(ctx context.Context, p domain.Profile) ([]byte, error
 
 // Job returns one of userID's jobs; another user's job does not exist for
 // them.
-func (s *Service) Job(ctx context.Context, userID, jobID string) (domain.Job, error) {
+func (s *API) Job(ctx context.Context, userID, jobID string) (domain.Job, error) {
 	j, err := s.p.Jobs.Job(ctx, userID, jobID)
 	if errors.Is(err, domain.ErrJobNotFound) || (err == nil && j.UserID != userID) {
 		return domain.Job{}, domain.ErrJobNotFound

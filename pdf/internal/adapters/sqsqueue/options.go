@@ -1,38 +1,9 @@
 package sqsqueue
 
 import (
-	"context"
 	"runtime"
 	"time"
-
-	"prana/pdf/internal/domain"
 )
-
-// Handler processes the tasks a Consumer receives.
-type Handler interface {
-	// HandleTask processes one task. A nil error deletes the message; an
-	// error leaves it to come back, until SQS moves it to the dead-letter
-	// queue after the last attempt. ctx is not cancelled by the consumer's
-	// shutdown, only when the drain timeout runs out.
-	HandleTask(ctx context.Context, t domain.Task, d Delivery) error
-	// HandleMalformed is told about a message that can never be processed,
-	// after it has been moved to the dead-letter queue. userID and jobID
-	// are "" when they could not be read from the body.
-	HandleMalformed(ctx context.Context, userID, jobID string, reason error)
-}
-
-// Delivery describes one receipt of a message.
-type Delivery struct {
-	MessageID string
-	// Attempt counts deliveries, from 1 (SQS's ApproximateReceiveCount).
-	Attempt int
-	// LastAttempt is set when a failure now sends the message to the
-	// dead-letter queue, so the app can record the job as failed.
-	LastAttempt bool
-	// RequestID is the id of the API request that queued the task, for
-	// the logs; "" for messages that carry none (the seed's).
-	RequestID string
-}
 
 // ConsumerOptions configure a Consumer. Zero values take the defaults.
 type ConsumerOptions struct {
