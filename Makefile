@@ -6,7 +6,7 @@ SHELL := /bin/bash
 GO       ?= go
 # The code generators are pinned in tools/go.mod, outside the workspace.
 TOOL     := GOWORK=off $(GO) tool -modfile=$(CURDIR)/tools/go.mod
-PKGS     := ./auth/... ./pdf/... ./shared/... ./sql/... ./devstack/... ./cli/...
+PKGS     := ./auth/... ./pdf/... ./shared/... ./sql/... ./testkit/... ./devstack/... ./cli/...
 
 .PHONY: help
 help: ## Show this help.
@@ -66,16 +66,16 @@ fuzz: ## Fuzz every target for FUZZTIME each (default 30s); `make test` replays 
 	done
 
 # The packages with Go benchmarks: running the others' test binaries would only start their fixtures.
-BENCH_PKGS = $(sort $(patsubst %/,./%,$(dir $(shell grep -rl --include='*_test.go' '^func Benchmark' auth pdf shared devstack cli 2>/dev/null))))
+BENCH_PKGS = $(sort $(patsubst %/,./%,$(dir $(shell grep -rl --include='*_test.go' '^func Benchmark' auth pdf shared testkit devstack cli 2>/dev/null))))
 
 .PHONY: bench
-bench: ## Run the Go micro-benchmarks, then measure the running system and write BENCHMARKS.md (~10 min).
+bench: test-deps ## Run the Go micro-benchmarks, then measure the running system and write BENCHMARKS.md (~10 min).
 	@mkdir -p .data/bench
 	$(GO) test -run='^$$' -bench=. -benchmem $(BENCH_PKGS) | tee .data/bench/micro.txt
 	BENCH_MICRO=.data/bench/micro.txt $(GO) run ./devstack/cmd/prana-bench
 
 .PHONY: bench-quick
-bench-quick: ## Smoke-test the benchmark harness: one short run per figure (.data/bench/BENCHMARKS-quick.md).
+bench-quick: test-deps ## Smoke-test the benchmark harness: one short run per figure (.data/bench/BENCHMARKS-quick.md).
 	BENCH_QUICK=1 $(GO) run ./devstack/cmd/prana-bench
 
 .PHONY: soak
@@ -117,7 +117,7 @@ lint: lint-go lint-rules lint-spec ## gofmt, go vet, golangci-lint (lint-go), th
 
 .PHONY: lint-go
 lint-go: ## gofmt, go vet, then golangci-lint with .golangci.yml (layering rules and analyzers) over every module.
-	@out=$$(gofmt -l auth pdf shared sql devstack cli); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l auth pdf shared sql testkit devstack cli); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	@lint=$$($(GOLANGCI_LINT)); echo "golangci-lint run $(PKGS)"; "$$lint" run $(PKGS)
 

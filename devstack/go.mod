@@ -52,6 +52,7 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 	prana/auth v0.0.0
 	prana/pdf v0.0.0
+	prana/testkit v0.0.0
 )
 
 replace prana/shared => ../shared
@@ -59,3 +60,5 @@ replace prana/shared => ../shared
 replace prana/auth => ../auth
 
 replace prana/pdf => ../pdf
+
+replace prana/testkit => ../testkit

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"prana/shared/logtest"
+	"prana/testkit/logtest"
 )
 
 // httpClient reaches the services on loopback only: no proxy from the

@@ -22,8 +22,8 @@ import (
 	"prana/auth/authclient"
 	devstack "prana/devstack/stack"
 	"prana/pdf/pdfclient"
-	"prana/shared/pdftest"
-	"prana/shared/pgtest"
+	"prana/testkit/pdftest"
+	"prana/testkit/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

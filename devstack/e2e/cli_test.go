@@ -14,7 +14,7 @@ import (
 	"time"
 
 	devstack "prana/devstack/stack"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 )
 
 // The prana CLI is built on first use, next to the service binaries.

@@ -25,8 +25,8 @@ func TestServiceBinariesLinkNoDevCode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}
-	banned := []string{"github.com/sivchari/kumo", "github.com/chromedp/", "prana/shared/pgtest", "prana/shared/pgcluster", "prana/shared/specvalidate", "prana/shared/pdftest", "prana/shared/logtest", "prana/shared/servetest",
-		"prana/pdf/internal/adapters/awstest", "prana/devstack", "testing",
+	banned := []string{"github.com/sivchari/kumo", "github.com/chromedp/", "prana/testkit/pgtest", "prana/testkit/pgcluster", "prana/testkit/specvalidate", "prana/testkit/pdftest", "prana/testkit/logtest", "prana/testkit/servetest",
+		"prana/testkit/awstest", "prana/devstack", "testing",
 		"github.com/getkin/kin-openapi", "github.com/santhosh-tekuri/jsonschema"}
 	for _, pkg := range strings.Fields(string(out)) {
 		for _, b := range banned {

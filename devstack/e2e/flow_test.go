@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 	"slices"
 	"strings"
 	"testing"

@@ -29,8 +29,8 @@ import (
 	"github.com/sivchari/kumo"
 
 	devstack "prana/devstack/stack"
-	"prana/shared/logtest"
-	"prana/shared/pgtest"
+	"prana/testkit/logtest"
+	"prana/testkit/pgtest"
 )
 
 // Clients for loopback only: no proxy from the environment, and a bound on

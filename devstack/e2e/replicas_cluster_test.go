@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // replicaEnv is how the multi-replica tests run auth: keys rotate every

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	devstack "prana/devstack/stack"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // TestReplicasMigrateTogether starts five auth processes at the same moment

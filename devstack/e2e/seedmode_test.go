@@ -7,7 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 	"strings"
 	"testing"
 	"time"

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"prana/pdf/pdfclient"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 )
 
 // TestNamesInOtherScripts: a Japanese name's PDF downloaded from the API

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"prana/shared/pgcluster"
+	"prana/testkit/pgcluster"
 )
 
 // System is Prana as `make run` starts it (PostgreSQL, the kumo emulator, auth, pdf, the worker), but with every

@@ -16,7 +16,7 @@ import (
 	"prana/shared/bearer"
 	"prana/shared/jwtverify"
 	"prana/shared/problem"
-	"prana/shared/tokenattack"
+	"prana/testkit/tokenattack"
 )
 
 // TestAttackMatrix sends every request of the shared matrix through the

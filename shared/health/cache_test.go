@@ -10,8 +10,8 @@ import (
 )
 
 // A flood of probes within the cache's lifetime makes one call to the
-// dependency; once it has aged, the next probe makes the next call, and a
-// failure is cached like a success.
+// dependency; once it has aged, the next probe makes the next call. A
+// failure is cached too, for a tenth of the time.
 func TestCachedCheckCountsCalls(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
@@ -56,6 +56,19 @@ func TestCachedCheckCountsCalls(t *testing.T) {
 	}
 	if n := calls.Load(); n != 2 {
 		t.Errorf("a cached failure made another call: %d in all", n)
+	}
+	advance(99 * time.Millisecond)
+	probe(10)
+	if n := calls.Load(); n != 2 {
+		t.Errorf("probes within a failure's 100 ms made %d calls in all, want 2", n)
+	}
+	fail.Store(false)
+	advance(time.Millisecond)
+	if err := check(context.Background()); err != nil {
+		t.Errorf("100 ms after a failure, the recovered check still reports %v", err)
+	}
+	if n := calls.Load(); n != 3 {
+		t.Errorf("after a failure's 100 ms: %d calls in all, want 3", n)
 	}
 }
 

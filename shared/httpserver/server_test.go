@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"prana/shared/httpserver"
-	"prana/shared/slowclient"
+	"prana/testkit/slowclient"
 )
 
 var discard = slog.New(slog.DiscardHandler)

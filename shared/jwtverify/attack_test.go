@@ -18,7 +18,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
-	"prana/shared/tokenattack"
+	"prana/testkit/tokenattack"
 )
 
 // clock is a settable fake clock for Config.Now.

@@ -10,7 +10,7 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"github.com/lestrrat-go/jwx/v2/jwt"
 
-	"prana/shared/tokenattack"
+	"prana/testkit/tokenattack"
 )
 
 // TestSignatureCheckAgreesWithJWX: over every token of the attack matrix,

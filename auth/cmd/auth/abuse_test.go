@@ -17,8 +17,8 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"prana/auth/internal/config"
-	"prana/shared/slowclient"
-	"prana/shared/specvalidate"
+	"prana/testkit/slowclient"
+	"prana/testkit/specvalidate"
 )
 
 // clientFrom is an HTTP client whose connections leave from the loopback

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"prana/auth/internal/config"
-	"prana/shared/pgtest"
-	"prana/shared/tokenattack"
+	"prana/testkit/pgtest"
+	"prana/testkit/tokenattack"
 )
 
-// The token attack matrix (shared/tokenattack) through the real wiring of
+// The token attack matrix (testkit/tokenattack) through the real wiring of
 // the auth service, in both of its token modes, on GET /api/auth/me. Every
 // answer also passes the spec check of the validating transport.
 

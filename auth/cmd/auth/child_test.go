@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // builtDir holds the binary once a test has built it.

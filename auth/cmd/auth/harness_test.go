@@ -12,9 +12,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"prana/shared/logtest"
-	"prana/shared/servetest"
-	"prana/shared/specvalidate"
+	"prana/testkit/logtest"
+	"prana/testkit/servetest"
+	"prana/testkit/specvalidate"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,7 +25,7 @@ import (
 	"prana/auth/authclient"
 	"prana/auth/internal/config"
 	"prana/shared/logging"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 func TestMain(m *testing.M) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"prana/auth/authclient"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // TestLookAlikeIdentitiesAreRefused: the cases of issue 15, finding 4.

@@ -25,7 +25,7 @@ import (
 	"prana/auth/internal/app"
 	"prana/auth/internal/config"
 	"prana/auth/internal/domain"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // signAs issues a token for u the way the service does, but with key and

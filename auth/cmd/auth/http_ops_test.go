@@ -10,7 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 func TestHealthAndReadiness(t *testing.T) {

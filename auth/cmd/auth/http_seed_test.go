@@ -3,14 +3,14 @@ package main
 import (
 	"context"
 	"net/http"
-	"prana/shared/logtest"
+	"prana/testkit/logtest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // seedSchema is the seed's database as its Alembic migration left it.

@@ -14,7 +14,7 @@ import (
 	"prana/auth/internal/app"
 	"prana/auth/internal/config"
 	"prana/shared/logging"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // TestSealedKeysNeedTheirSealKey: keys sealed with one JWT_KEY_SEAL_KEY

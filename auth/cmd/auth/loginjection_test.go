@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"prana/shared/logtest"
+	"prana/testkit/logtest"
 )
 
 // TestLogInjectionCannotForgeLines: names, emails and a request id made to

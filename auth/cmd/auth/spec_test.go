@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"prana/shared/specvalidate"
+	"prana/testkit/specvalidate"
 )
 
 // specPath is the contract every response is checked against.

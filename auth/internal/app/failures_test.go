@@ -18,7 +18,7 @@ import (
 	"prana/auth/internal/app"
 	"prana/auth/internal/app/apptest"
 	"prana/auth/internal/domain"
-	"prana/shared/logtest"
+	"prana/testkit/logtest"
 )
 
 const seedPassword = "correct horse"

@@ -15,7 +15,7 @@ import (
 	"prana/devstack/loadgen"
 	"prana/devstack/procstat"
 	"prana/devstack/stack"
-	"prana/shared/pgcluster"
+	"prana/testkit/pgcluster"
 )
 
 // downloadWorkers is the concurrency of the download figures (the seed's was measured at 50).

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"prana/shared/pgcluster"
+	"prana/testkit/pgcluster"
 
 	"prana/devstack/stack"
 )

@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/app"
 	"prana/shared/erasuremsg"
+	"prana/testkit/awstest"
 )
 
 // An erasure also deletes the user's upload bookkeeping under limits/ (the

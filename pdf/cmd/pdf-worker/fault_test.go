@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // TestWorkerRidesOutAnOutage takes the S3/SQS endpoint away while the

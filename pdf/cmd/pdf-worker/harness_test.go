@@ -32,11 +32,11 @@ import (
 	"github.com/google/uuid"
 
 	"prana/pdf/cmd/internal/awsstack"
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
 	"prana/shared/logging"
+	"prana/testkit/awstest"
 )
 
 // worker is one running pdf-worker and the test's view of its queue and

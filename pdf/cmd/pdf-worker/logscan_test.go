@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"prana/shared/logtest"
+	"prana/testkit/logtest"
 )
 
 // suite holds every worker log this package writes; TestMain scans it at

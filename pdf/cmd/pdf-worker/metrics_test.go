@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
+	"prana/testkit/awstest"
 )
 
 // With METRICS_ADDR the worker serves /metrics there, with the count of

@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 func isDone(j domain.Job) bool { return j.Status == domain.JobDone }

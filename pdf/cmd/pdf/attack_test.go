@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"prana/shared/tokenattack"
+	"prana/testkit/tokenattack"
 )
 
-// The token attack matrix (shared/tokenattack) through the real wiring of
+// The token attack matrix (testkit/tokenattack) through the real wiring of
 // the pdf service, in both of its token modes, on GET /api/pdf/download.
 // Every answer also passes the spec check of the validating transport.
 

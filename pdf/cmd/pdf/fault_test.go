@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
 	"prana/pdf/pdfclient"
+	"prana/testkit/awstest"
 )
 
 // TestUploadWhileS3AndSQSAreDown takes the S3/SQS endpoint away from a

@@ -13,9 +13,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"prana/shared/logtest"
-	"prana/shared/servetest"
-	"prana/shared/specvalidate"
+	"prana/testkit/logtest"
+	"prana/testkit/servetest"
+	"prana/testkit/specvalidate"
 	"strings"
 	"testing"
 	"time"
@@ -25,10 +25,10 @@ import (
 	"github.com/caarlos0/env/v11"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
 	"prana/pdf/pdfclient"
 	"prana/shared/logging"
+	"prana/testkit/awstest"
 )
 
 func TestMain(m *testing.M) {

@@ -10,7 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"prana/pdf/internal/config"
-	"prana/shared/slowclient"
+	"prana/testkit/slowclient"
 )
 
 // TestEveryAnswerCarriesTheSecurityHeaders walks every operation of the

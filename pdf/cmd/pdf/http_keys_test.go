@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
+	"prana/testkit/awstest"
 )
 
 // TestAuthDownAtStartThenRecovers starts the pdf service while the auth

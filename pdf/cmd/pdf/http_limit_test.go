@@ -9,10 +9,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/adapters/s3store"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // awayFromMinuteEnd waits out the last seconds of a minute: the upload

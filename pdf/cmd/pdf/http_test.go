@@ -10,7 +10,7 @@ import (
 
 	"prana/pdf/pdfclient"
 	"prana/shared/apimodels"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 )
 
 // download calls GET /api/pdf/download with the given Authorization header

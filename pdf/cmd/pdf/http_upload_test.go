@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/pdfclient"
+	"prana/testkit/awstest"
 )
 
 // upload calls POST /api/pdf/upload-to-s3.

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/config"
 	"prana/shared/health"
+	"prana/testkit/awstest"
 )
 
 // 500 anonymous /readyz probes cost a handful of AWS calls, not two each:

@@ -9,7 +9,7 @@ import (
 
 	"prana/auth/internal/adapters/postgres"
 	"prana/auth/internal/domain"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 // TestEmailKeyIgnoresCollation: on a C-locale database, where lower()

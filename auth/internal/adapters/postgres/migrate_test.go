@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"prana/auth/internal/adapters/postgres"
-	"prana/shared/logtest"
-	"prana/shared/pgtest"
+	"prana/testkit/logtest"
+	"prana/testkit/pgtest"
 )
 
 // seedSchema is the users table exactly as the seed's Alembic migration

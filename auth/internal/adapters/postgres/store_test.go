@@ -15,7 +15,7 @@ import (
 
 	"prana/auth/internal/adapters/postgres"
 	"prana/auth/internal/domain"
-	"prana/shared/pgtest"
+	"prana/testkit/pgtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

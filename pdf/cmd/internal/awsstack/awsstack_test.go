@@ -14,11 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/adapters/s3store"
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // TestPresignTTLBound: the configuration accepts no presign TTL that the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -72,12 +73,17 @@ func BenchmarkRenderScripts(b *testing.B) {
 		{"Mixed", "Dana דנה 健", "Nguyễn محمد 김"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			r, _ := newRenderer(b)
+			r, logs := newRenderer(b)
 			p := sampleProfile()
 			p.Name, p.Surname = bc.given, bc.surname
 			ctx := context.Background()
 			if _, err := r.Render(ctx, p, generatedAt); err != nil {
 				b.Fatal(err)
+			}
+			// Without the fallback fonts this would time a document of
+			// question marks: install them (make test-deps) first.
+			if strings.Contains(logs.String(), "drawn as ?") {
+				b.Fatalf("the name is drawn as ?: fallback fonts missing from %v (make test-deps)", fontDirs())
 			}
 			b.ReportAllocs()
 			var size int

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"prana/pdf/internal/adapters/gopdfrender"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 )
 
 // TestLatinProfileEmbedsNoFallbackFont: the fallback fonts cost a Latin,

@@ -10,7 +10,7 @@ import (
 
 	"prana/pdf"
 	"prana/pdf/internal/adapters/gopdfrender"
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 )
 
 // gzipFonts writes every fallback font of pdf/fonts.txt into a new folder

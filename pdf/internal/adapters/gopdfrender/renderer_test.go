@@ -8,10 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-
 	"prana/pdf/internal/app"
+	"prana/testkit/pdftest"
 )
 
 func TestRenderShowsTheProfile(t *testing.T) {
@@ -115,18 +113,9 @@ func TestRenderStopsOnDoneContext(t *testing.T) {
 
 func TestRenderPassesPdfcpuValidation(t *testing.T) {
 	t.Parallel()
-	api.DisableConfigDir() // never read or write ~/.config/pdfcpu
 	r, _ := newRenderer(t)
 	p := sampleProfile()
 	p.Name = "Іван 王 😀 A<B & <b>C</b>"
 	p.Email = strings.Repeat("x", 120) + "@example.com"
-	pdf := render(t, r, p)
-
-	for _, mode := range []int{model.ValidationRelaxed, model.ValidationStrict} {
-		conf := model.NewDefaultConfiguration()
-		conf.ValidationMode = mode
-		if err := api.Validate(bytes.NewReader(pdf), conf); err != nil {
-			t.Errorf("pdfcpu validation (%s): %v", conf.ValidationModeString(), err)
-		}
-	}
+	pdftest.Validate(t, render(t, r, p))
 }

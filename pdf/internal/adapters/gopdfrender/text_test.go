@@ -1,7 +1,7 @@
 package gopdfrender_test
 
 import (
-	"prana/shared/pdftest"
+	"prana/testkit/pdftest"
 	"slices"
 	"strings"
 	"testing"

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // TestJobGivesPresignedURL: with a presign TTL, the job status carries a

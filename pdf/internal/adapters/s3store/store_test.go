@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
+	"prana/testkit/awstest"
 )
 
 // newStore returns a Store on a bucket of the test's own: the emulator's

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/app"
+	"prana/testkit/awstest"
 )
 
 // storeAt returns a Store on a fresh bucket whose upload windows follow

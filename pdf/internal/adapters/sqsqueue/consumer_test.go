@@ -14,9 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // fast are consumer options for tests: short polls so that a stopped test

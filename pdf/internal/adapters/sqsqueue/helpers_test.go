@@ -15,9 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // testQueue is a queue and DLQ of the test's own on the shared emulator.

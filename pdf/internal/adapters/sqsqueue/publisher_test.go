@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"prana/pdf/internal/adapters/awstest"
+	"prana/testkit/awstest"
 )
 
 func TestPublishUnreachableFailsPromptly(t *testing.T) {

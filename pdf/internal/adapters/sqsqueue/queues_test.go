@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/google/uuid"
 
-	"prana/pdf/internal/adapters/awstest"
+	"prana/testkit/awstest"
 )
 
 func TestEnsureQueues(t *testing.T) {

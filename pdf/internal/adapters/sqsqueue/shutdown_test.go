@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"prana/pdf/internal/adapters/awstest"
 	"prana/pdf/internal/app/apptest"
 	"prana/pdf/internal/domain"
+	"prana/testkit/awstest"
 )
 
 // holdReceives is a proxy to the emulator that holds every ReceiveMessage

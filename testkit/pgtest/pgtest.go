@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"prana/shared/pgcluster"
+	"prana/testkit/pgcluster"
 )
 
 // EnvURL names the environment variable that points the tests at an existing server instead of a throwaway one.

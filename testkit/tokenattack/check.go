@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"prana/shared/specvalidate"
+	"prana/testkit/specvalidate"
 )
 
 // CheckRefusal asserts how a service answered a case it must refuse: 401, a

@@ -1,7 +1,7 @@
 // Package pdftest looks inside PDFs the way a user's tools do, with
-// poppler-utils (pdftotext, pdfinfo, pdffonts), for tests. A missing tool
-// fails the test: skipping would let text checks pass on a machine that
-// never looked at the text. Test-support only.
+// poppler-utils (pdftotext, pdfinfo, pdffonts), and checks their structure
+// with pdfcpu, for tests. A missing tool fails the test: skipping would let
+// text checks pass on a machine that never looked at the text.
 package pdftest
 
 import (

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"prana/shared/pgcluster"
+	"prana/testkit/pgcluster"
 )
 
 // TestClusterLifecycle runs one real cluster through everything: a failed start (port taken), start, databases,
