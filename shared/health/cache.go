@@ -2,9 +2,16 @@ package health
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
+
+// ErrPending marks a failure the process knows of without asking the
+// dependency, such as its set-up still running in the background. Such a
+// result is not cached: it costs the dependency nothing, and the probe
+// after the set-up ends must see it.
+var ErrPending = errors.New("pending")
 
 // CacheTTL is how long a passing check's result answers /readyz: a flood
 // of probes then costs each dependency about one call a second, while an
@@ -86,6 +93,9 @@ func (c *cachedCheck) run(ctx context.Context) error {
 
 	c.mu.Lock()
 	c.at, c.err, c.running = c.now(), err, nil
+	if errors.Is(err, ErrPending) {
+		c.at = time.Time{}
+	}
 	c.mu.Unlock()
 	close(done)
 	return err

@@ -3,6 +3,7 @@ package health
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -69,6 +70,35 @@ func TestCachedCheckCountsCalls(t *testing.T) {
 	}
 	if n := calls.Load(); n != 3 {
 		t.Errorf("after a failure's 100 ms: %d calls in all, want 3", n)
+	}
+}
+
+// A failure the process knew of without asking (ErrPending) is not kept:
+// the next probe runs the check again, and sees the set-up that has just
+// ended.
+func TestCachedCheckKeepsNoPendingFailure(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	var setUp atomic.Bool
+	now := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	check := cache(func(context.Context) error {
+		calls.Add(1)
+		if !setUp.Load() {
+			return fmt.Errorf("%w: queue not set up yet", ErrPending)
+		}
+		return nil
+	}, time.Second, func() time.Time { return now })
+
+	if err := check(context.Background()); !errors.Is(err, ErrPending) {
+		t.Fatalf("before the set-up: %v, want ErrPending", err)
+	}
+	setUp.Store(true)
+	if err := check(context.Background()); err != nil {
+		t.Fatalf("the probe right after the set-up ended: %v, want ready", err)
+	}
+	_ = check(context.Background())
+	if n := calls.Load(); n != 2 {
+		t.Errorf("%d calls, want 2: the pass is cached as usual", n)
 	}
 }
 

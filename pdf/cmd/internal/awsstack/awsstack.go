@@ -14,6 +14,7 @@ package awsstack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -23,6 +24,7 @@ import (
 	"prana/pdf/internal/adapters/sqsqueue"
 	"prana/pdf/internal/config"
 	"prana/shared/awsconfig"
+	"prana/shared/health"
 )
 
 // ErrNotConnected is the error of every call made before the bucket or the
@@ -107,10 +109,12 @@ func (st *Stack) Wait(ctx context.Context) error {
 func (st *Stack) QueueURL() (string, error) { return st.queue.get() }
 
 // PingSQS checks that the queue was set up and answers, for readiness.
+// While the set-up runs, the failure is health.ErrPending: readiness then
+// turns on at the first probe after it ends.
 func (st *Stack) PingSQS(ctx context.Context) error {
 	url, err := st.queue.get()
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", health.ErrPending, err)
 	}
 	return sqsqueue.Ping(ctx, st.SQS, url)
 }
@@ -118,7 +122,7 @@ func (st *Stack) PingSQS(ctx context.Context) error {
 // PingS3 checks that the bucket was set up and answers, for readiness.
 func (st *Stack) PingS3(ctx context.Context) error {
 	if _, err := st.bucket.get(); err != nil {
-		return err
+		return fmt.Errorf("%w: %w", health.ErrPending, err)
 	}
 	return st.Store.Ping(ctx)
 }
