@@ -239,16 +239,7 @@ func (s *service) do(t *testing.T, method, path, contentType string, body io.Rea
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
-	}
-	return resp, data
+	return servetest.Do(t, s.http, req)
 }
 
 // eventually polls cond every 20 ms until it holds, and fails the test if

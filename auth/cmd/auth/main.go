@@ -6,41 +6,30 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
 	"prana/auth/internal/adapters/postgres"
 	"prana/auth/internal/config"
 	"prana/shared/cmdmain"
-	"prana/shared/healthprobe"
 )
 
 func main() {
-	cmdmain.Run("auth", config.Load, func(c config.Config) string { return c.LogLevel }, command)
+	cmdmain.Run("auth", config.Load, func(c config.Config) string { return c.LogLevel }, cmdmain.Dispatch(os.Args[1:],
+		cmdmain.Command[config.Config]{Name: "serve", Run: serve},
+		cmdmain.Command[config.Config]{Name: "migrate", Run: migrate},
+		cmdmain.Command[config.Config]{Name: "keys", Run: func(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+			return keysCommand(ctx, cfg, log, args, os.Stdout)
+		}},
+		cmdmain.HealthCheck(func(c config.Config) string { return c.Addr }),
+	))
 }
 
-// command runs the subcommand named on the command line.
-func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	cmd := "serve"
-	if len(os.Args) > 1 {
-		cmd = os.Args[1]
-	}
-	switch cmd {
-	case "serve":
-		return run(ctx, cfg, log, nil)
-	case "migrate":
-		return migrate(ctx, cfg, log)
-	case "healthcheck":
-		return healthprobe.Probe(ctx, cfg.Addr)
-	case "keys":
-		return keysCommand(ctx, cfg, log, os.Args[2:], os.Stdout)
-	default:
-		return fmt.Errorf("unknown command %q (use serve, migrate, keys or healthcheck)", cmd)
-	}
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	return run(ctx, cfg, log, nil)
 }
 
-func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
 	pool, err := openPool(ctx, cfg)
 	if err != nil {
 		return err

@@ -108,13 +108,7 @@ func Load() (Config, error) {
 		return Config{}, err
 	}
 	c.Algorithm = strings.TrimSpace(c.Algorithm)
-	// In HS256 (seed) mode iss/aud stay off unless set: seed tokens carry
-	// neither, and the seed's pdf service (python-jose) rejects an aud it
-	// was not told to expect.
-	if c.Algorithm != "HS256" {
-		c.Issuer = orDefault(c.Issuer, jwtverify.DefaultIssuer)
-		c.Audience = orDefault(c.Audience, jwtverify.DefaultAudience)
-	}
+	c.Issuer, c.Audience = jwtverify.IssuerAudience(c.Algorithm, c.Issuer, c.Audience)
 	return c, c.Validate()
 }
 
@@ -277,11 +271,4 @@ func (c Config) PostgresURL() string {
 // TokenTTL is how long access tokens live.
 func (c Config) TokenTTL() time.Duration {
 	return time.Duration(c.AccessTokenMinutes) * time.Minute
-}
-
-func orDefault(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
 }

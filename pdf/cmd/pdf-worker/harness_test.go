@@ -92,7 +92,7 @@ func startWorker(t testing.TB, edit ...func(*config.Config)) *worker {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		done <- run(ctx, cfg, logging.New(suite.Tee("pdf-worker ("+t.Name()+")", t.Output()), cfg.LogLevel, "pdf-worker"))
+		done <- run(ctx, cfg, logging.New(suite.Tee("pdf-worker ("+t.Name()+")", t.Output()), cfg.LogLevel, "pdf-worker"), nil)
 	}()
 	w.exited = func() bool {
 		select {

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 
@@ -19,35 +18,20 @@ import (
 	"prana/pdf/internal/config"
 	"prana/shared/cmdmain"
 	"prana/shared/health"
-	"prana/shared/healthprobe"
 )
 
 func main() {
 	// The worker keeps nothing between jobs: its renders in flight are most
 	// of its heap.
 	gctune.Apply(128 << 20)
-	cmdmain.Run("pdf-worker", config.Load, func(c config.Config) string { return c.LogLevel }, command)
-}
-
-// command runs the subcommand named on the command line: none (or run)
-// consumes, healthcheck probes the running worker.
-func command(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	cmd := "run"
-	if len(os.Args) > 1 {
-		cmd = os.Args[1]
-	}
-	switch cmd {
-	case "run":
-		return run(ctx, cfg, log)
-	case "healthcheck":
-		return healthprobe.Probe(ctx, cfg.WorkerHealthAddr)
-	default:
-		return fmt.Errorf("unknown command %q (use run or healthcheck)", cmd)
-	}
+	cmdmain.Run("pdf-worker", config.Load, func(c config.Config) string { return c.LogLevel }, cmdmain.Dispatch(os.Args[1:],
+		cmdmain.Command[config.Config]{Name: "run", Run: run},
+		cmdmain.HealthCheck(func(c config.Config) string { return c.WorkerHealthAddr }),
+	))
 }
 
 // run wires the worker and consumes until ctx is done and the drain ends.
-func run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+func run(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
 	// A worker started while S3 or SQS is unreachable waits for them, the
 	// set-up retried with backoff, rather than exit: it has nothing else
 	// to do, and an orchestrator restarting it would only add load.

@@ -166,16 +166,7 @@ func (s *service) do(t *testing.T, method, path string, header http.Header) (*ht
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("%s %s: read body: %v", method, path, err)
-	}
-	return resp, data
+	return servetest.Do(t, s.http, req)
 }
 
 // queueURL is the URL of the service's task queue (suffix "" or "-dlq").

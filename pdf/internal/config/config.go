@@ -111,11 +111,7 @@ func Load() (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	// Same defaults as the auth service: iss/aud only outside seed mode.
-	if c.Algorithm != "HS256" {
-		c.Issuer = orDefault(c.Issuer, jwtverify.DefaultIssuer)
-		c.Audience = orDefault(c.Audience, jwtverify.DefaultAudience)
-	}
+	c.Issuer, c.Audience = jwtverify.IssuerAudience(c.Algorithm, c.Issuer, c.Audience)
 	return c, c.Validate()
 }
 
@@ -187,11 +183,4 @@ func (c Config) Tokens() jwtverify.Config {
 		Issuer: c.Issuer, Audience: c.Audience, Leeway: jwtverify.DefaultLeeway,
 		RefetchInterval: c.AuthJWKSRefetchInterval,
 	}
-}
-
-func orDefault(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
 }

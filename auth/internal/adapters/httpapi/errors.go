@@ -3,40 +3,22 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"time"
 
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
 	"prana/shared/problem"
-	"prana/shared/requestid"
 )
 
 // busyRetry is the Retry-After sent when hashing is saturated: about the
 // time a queue of hashes takes to drain.
 const busyRetry = 2 * time.Second
 
-// responseError maps an error from a handler to a problem document. Known
-// domain and app errors get their status; anything else is a 500 whose
-// cause goes to the log only.
-func responseError(log *slog.Logger) func(http.ResponseWriter, *http.Request, error) {
-	return func(w http.ResponseWriter, r *http.Request, err error) {
-		if problem.ClientGone(w, r) {
-			return
-		}
-		p := problemFor(err)
-		if p == nil {
-			log.ErrorContext(r.Context(), "request failed",
-				"request_id", requestid.FromContext(r.Context()), "err", err)
-			problem.Internal(w, r)
-			return
-		}
-		problem.Write(w, r, p)
-	}
-}
-
-func problemFor(err error) *problem.Problem {
+// problemFor maps an error from a handler to its problem document. Known
+// domain and app errors get their status; anything else is nil, a 500 whose
+// cause goes to the log only (httpmw.ResponseError).
+func problemFor(_ *http.Request, err error) *problem.Problem {
 	var verr *domain.ValidationError
 	var limited *app.RateLimitedError
 	switch {

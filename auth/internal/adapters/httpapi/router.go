@@ -48,7 +48,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	srv := &Server{svc: d.Service, keys: d.Keys, jwksCache: jwksCacheControl(d.JWKSMaxAge), ready: d.Ready}
 	strict := NewStrictHandlerWithOptions(srv, []StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  httpmw.RequestError(d.Log),
-		ResponseErrorHandlerFunc: responseError(d.Log),
+		ResponseErrorHandlerFunc: httpmw.ResponseError(d.Log, problemFor),
 	})
 	HandlerWithOptions(strict, ChiServerOptions{
 		BaseRouter:       r,

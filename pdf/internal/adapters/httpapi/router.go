@@ -35,7 +35,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		[]StrictMiddlewareFunc{StrictMiddlewareFunc(bearer.Middleware[StrictHandlerFunc](auth))},
 		StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  auth.First(httpmw.RequestError(d.Log)),
-			ResponseErrorHandlerFunc: responseError(d.Log),
+			ResponseErrorHandlerFunc: httpmw.ResponseError(d.Log, problemFor(d.Log)),
 		})
 	// The token is checked before a bad path parameter is reported.
 	HandlerWithOptions(strict, ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: auth.First(httpmw.RequestError(d.Log))})
