@@ -290,7 +290,7 @@ func TestComposeServicesMatchTheirImages(t *testing.T) {
 			t.Errorf("%s: %s does not build %s", name, bin.dockerfile, cmd)
 		}
 		// Subcommands compose runs must be ones the binary has.
-		if len(svc.Command) > 0 && !strings.Contains(mainGo, fmt.Sprintf("case %q:", svc.Command[0])) {
+		if len(svc.Command) > 0 && !strings.Contains(mainGo, fmt.Sprintf("Name: %q", svc.Command[0])) {
 			t.Errorf("%s runs command %q, which %s does not handle", name, svc.Command, bin.main)
 		}
 		if bin.port != "" || len(svc.Healthcheck.Test) > 0 {
@@ -299,7 +299,7 @@ func TestComposeServicesMatchTheirImages(t *testing.T) {
 			if want := []string{"CMD", final.entrypoint(), "healthcheck"}; !slices.Equal(hc, want) {
 				t.Errorf("%s healthcheck %q, want %q", name, hc, want)
 			}
-			if !strings.Contains(mainGo, `case "healthcheck":`) {
+			if !strings.Contains(mainGo, "cmdmain.HealthCheck(") {
 				t.Errorf("%s has no healthcheck subcommand", bin.main)
 			}
 		}

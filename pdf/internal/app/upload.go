@@ -49,6 +49,7 @@ func (s *API) RequestUpload(ctx context.Context, p domain.Profile) (domain.Job, 
 	if err := s.takeUpload(ctx, p.UserID); err != nil {
 		return domain.Job{}, err
 	}
+	raced := false
 	for range casAttempts {
 		prev, found, err := s.p.Uploads.ActiveJob(ctx, p.UserID)
 		if err != nil {
@@ -56,14 +57,19 @@ func (s *API) RequestUpload(ctx context.Context, p domain.Profile) (domain.Job, 
 		}
 		if found {
 			j, running, err := s.runningJob(ctx, p, prev)
-			if err != nil || running {
+			// After a lost race the pointer's job was created while this
+			// request was in flight, so it answers this request too, even
+			// when a fast worker has finished it already: queueing another
+			// would only race the next request of the user again.
+			if err != nil || running || (raced && j.ID == prev.JobID) {
 				return j, err
 			}
 		}
 		next := ActivePointer{JobID: s.newID(), Since: s.now().UTC()}
 		err = s.p.Uploads.SetActiveJob(ctx, p.UserID, prev, next)
 		if errors.Is(err, ErrConflict) {
-			continue // another request of the user set it: answer with its job
+			raced = true // another request of the user set it: answer with its job
+			continue
 		}
 		if err != nil {
 			return domain.Job{}, fmt.Errorf("set active job: %w: %w", ErrUnavailable, err)
