@@ -27,7 +27,7 @@ import (
 // benchGCPercent is GOGC as the pdf service sets it (gctune.GCPercent,
 // which lives beside its main package; an adapter cannot import it). Keep
 // the two equal.
-const benchGCPercent = 400
+const benchGCPercent = 800
 
 // BenchmarkDownloadUncachedCPU measures in process what make bench's "pdf
 // service CPU time per uncached download" row measures: fifty requests in
