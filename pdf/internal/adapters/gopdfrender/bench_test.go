@@ -11,7 +11,7 @@ import (
 // benchGCPercent is GOGC as the pdf service and the worker set it
 // (gctune.GCPercent, which lives beside their main packages; an adapter
 // cannot import it). Keep the two equal.
-const benchGCPercent = 400
+const benchGCPercent = 800
 
 // BenchmarkRender measures one typical document: a Cyrillic name, so both
 // fonts and a few dozen glyphs are embedded.
