@@ -30,15 +30,21 @@ var limitNotes = map[string]string{
 		"target, and gopdf has no hook to cheapen it; cutting the Go fonts to each document's glyphs did not move " +
 		"it (the cost is per compressor, not per byte). GOGC 800 instead of 400 (pdf/cmd/internal/gctune) halved " +
 		"the collections: 1,554–1,701 → 1,345–1,381 µs in paired runs.",
-	"share of the floor": "A cached download still verifies the token (Ed25519), runs the access log, metrics " +
-		"and the ETag check, where the floor only writes the bytes.",
-	"wrong-signature": "The verifier checks the signature (crypto/ed25519) before it decodes anything but the " +
-		"header's alg and kid, and that verification is about 70% of a rejection's CPU in process " +
-		"(BenchmarkRejectWrongSignature): the rest is the HTTP stack both modes share. Failed verifications are " +
-		"never cached (a cache of failures would be an attacker's to fill). On the 2-core machine of 2026-12-05 one " +
-		"crypto/ed25519 verification took 52–56 µs while an HS256 rejection cost about 130 µs of the two cores' " +
-		"time at c=50 (generator included), which caps the share near 130 ÷ (130 + 54) = 0.71; the share also moves " +
-		"with the load average: compare runs on a quiet machine.",
+	"share of the floor": "A cached download still verifies the token (a hash and a lookup in the verified-token cache), writes " +
+		"the access log line, counts metrics, sets the security headers and checks the ETag, where the floor " +
+		"only writes the bytes. In process (go test -bench ^BenchmarkDownload$ -cpuprofile, 2026-12-06) none " +
+		"of these stands out: the access log about 8% of a request, the token check 5%, header copies 4%; " +
+		"writing the 20 KB body dominates. On the machine of 2026-12-05 the share was 0.78; on this one the " +
+		"floor is faster while the service keeps its fixed work per request (44 µs of CPU), so that work " +
+		"weighs more.",
+	"wrong-signature": "The verifier checks the signature (crypto/ed25519) before it decodes anything but the header's alg " +
+		"and kid; failed verifications are never cached (a cache of failures would be an attacker's to fill). " +
+		"In process (BenchmarkRejectWrongSignature, 2026-12-06) an EdDSA rejection costs 69 µs and an HS256 " +
+		"one 11 µs: the 58 µs between them is the one verification (crypto/ed25519.Verify alone: 52 µs on " +
+		"this machine), the rest is the HTTP stack both share. Over loopback an HS256 rejection took about 60 " +
+		"µs of the two cores' time at c=50 (generator included), so one verification caps the share near 60 ÷ " +
+		"(60 + 52) = 0.54 here (0.71 on the machine of 2026-12-05); only a cheaper Ed25519 verification than " +
+		"the standard library's could close the gap.",
 	"hash parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
 		"generator, PostgreSQL and the emulator running beside it (runs vary by about ±4%).",
 	"seed's parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
