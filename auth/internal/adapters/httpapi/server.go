@@ -16,7 +16,6 @@ import (
 
 	"prana/auth/internal/app"
 	"prana/auth/internal/domain"
-	"prana/shared/apicommon"
 	"prana/shared/bearer"
 	"prana/shared/health"
 )
@@ -146,16 +145,16 @@ func jwksCacheControl(maxAge time.Duration) string {
 
 // GetHealth answers as long as the process serves requests.
 func (s *Server) GetHealth(context.Context, GetHealthRequestObject) (GetHealthResponseObject, error) {
-	return GetHealth200JSONResponse{Status: apicommon.HealthStatusOk}, nil
+	return GetHealth200JSONResponse(health.Alive()), nil
 }
 
 // GetReady checks each dependency.
 func (s *Server) GetReady(ctx context.Context, _ GetReadyRequestObject) (GetReadyResponseObject, error) {
-	checks, ok := s.ready.Run(ctx)
+	h, ok := s.ready.Report(ctx)
 	if !ok {
-		return GetReady503JSONResponse{Status: apicommon.HealthStatusUnavailable, Checks: &checks}, nil
+		return GetReady503JSONResponse(h), nil
 	}
-	return GetReady200JSONResponse{Status: apicommon.HealthStatusOk, Checks: &checks}, nil
+	return GetReady200JSONResponse(h), nil
 }
 
 func userOut(u domain.User) User {

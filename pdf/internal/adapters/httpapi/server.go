@@ -14,7 +14,6 @@ import (
 
 	"prana/pdf/internal/app"
 	"prana/pdf/internal/domain"
-	"prana/shared/apicommon"
 	"prana/shared/bearer"
 	"prana/shared/health"
 	"prana/shared/httpmw"
@@ -110,16 +109,16 @@ func (s *Server) GetJob(ctx context.Context, req GetJobRequestObject) (GetJobRes
 
 // GetHealth answers as long as the process serves requests.
 func (s *Server) GetHealth(context.Context, GetHealthRequestObject) (GetHealthResponseObject, error) {
-	return GetHealth200JSONResponse{Status: apicommon.HealthStatusOk}, nil
+	return GetHealth200JSONResponse(health.Alive()), nil
 }
 
 // GetReady checks the queue, the bucket and the token keys.
 func (s *Server) GetReady(ctx context.Context, _ GetReadyRequestObject) (GetReadyResponseObject, error) {
-	checks, ok := s.ready.Run(ctx)
+	h, ok := s.ready.Report(ctx)
 	if !ok {
-		return GetReady503JSONResponse{Status: apicommon.HealthStatusUnavailable, Checks: &checks}, nil
+		return GetReady503JSONResponse(h), nil
 	}
-	return GetReady200JSONResponse{Status: apicommon.HealthStatusOk, Checks: &checks}, nil
+	return GetReady200JSONResponse(h), nil
 }
 
 // profileFrom is the profile the verified token vouches for.
