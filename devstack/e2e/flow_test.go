@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"prana/testkit/pdftest"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"prana/auth/authclient"
 	"prana/pdf/pdfclient"
+	"prana/testkit/pdftest"
 )
 
 // user is an account made through the auth API, with a fresh login token.

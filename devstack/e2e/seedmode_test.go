@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"prana/testkit/pdftest"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"prana/shared/awsconfig"
+	"prana/testkit/pdftest"
 )
 
 // seedToken mints a token the way the seed's auth service does (python-jose,

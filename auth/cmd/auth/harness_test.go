@@ -12,9 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"prana/testkit/logtest"
-	"prana/testkit/servetest"
-	"prana/testkit/specvalidate"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,7 +22,10 @@ import (
 	"prana/auth/authclient"
 	"prana/auth/internal/config"
 	"prana/shared/logging"
+	"prana/testkit/logtest"
 	"prana/testkit/pgtest"
+	"prana/testkit/servetest"
+	"prana/testkit/specvalidate"
 )
 
 func TestMain(m *testing.M) {

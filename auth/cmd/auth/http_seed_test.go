@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"net/http"
-	"prana/testkit/logtest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"prana/testkit/logtest"
 	"prana/testkit/pgtest"
 )
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"prana/testkit/pdftest"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
 	"prana/testkit/awstest"
+	"prana/testkit/pdftest"
 )
 
 func isDone(j domain.Job) bool { return j.Status == domain.JobDone }

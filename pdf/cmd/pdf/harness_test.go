@@ -13,9 +13,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"prana/testkit/logtest"
-	"prana/testkit/servetest"
-	"prana/testkit/specvalidate"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +26,9 @@ import (
 	"prana/pdf/pdfclient"
 	"prana/shared/logging"
 	"prana/testkit/awstest"
+	"prana/testkit/logtest"
+	"prana/testkit/servetest"
+	"prana/testkit/specvalidate"
 )
 
 func TestMain(m *testing.M) {

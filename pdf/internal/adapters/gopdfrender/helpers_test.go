@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"prana/testkit/logtest"
-	"prana/testkit/pdftest"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +14,8 @@ import (
 	"prana/pdf/internal/adapters/gopdfrender"
 	"prana/pdf/internal/config"
 	"prana/pdf/internal/domain"
+	"prana/testkit/logtest"
+	"prana/testkit/pdftest"
 )
 
 // generatedAt is a fixed generation time; tests never depend on the clock.

@@ -1,10 +1,11 @@
 package gopdfrender_test
 
 import (
-	"prana/testkit/pdftest"
 	"slices"
 	"strings"
 	"testing"
+
+	"prana/testkit/pdftest"
 )
 
 // lines splits pdftotext output into its non-empty lines.
