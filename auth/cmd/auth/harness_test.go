@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,7 +22,6 @@ import (
 
 	"prana/auth/authclient"
 	"prana/auth/internal/config"
-	"prana/shared/logging"
 	"prana/testkit/logtest"
 	"prana/testkit/pgtest"
 	"prana/testkit/servetest"
@@ -105,21 +105,11 @@ func startService(t *testing.T, cfg config.Config) *service {
 		t.Fatalf("test config is invalid: %v", err)
 	}
 	s := &service{cfg: cfg, logs: suite.Buffer("auth (" + t.Name() + ")")}
-	addr, stop, err := launch(cfg, s.logs)
-	if err != nil {
-		t.Fatalf("service did not start: %v\nlogs:\n%s", err, s.logs)
-	}
-	s.stop = stop
-	t.Cleanup(func() {
-		if err := stop(); err != nil {
-			t.Errorf("run returned %v", err)
-		}
-		checkLogsHoldNoSecrets(t, s.logs.String())
-	})
-	s.base = "http://" + addr.String()
-	transport := newValidatingTransport(t)
-	t.Cleanup(func() { transport.CloseIdleConnections() })
-	s.http = &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	svc := servetest.Start(t, servetest.Options{
+		Name: "auth", LogLevel: cfg.LogLevel, Logs: s.logs, Transport: newValidatingTransport(t),
+		Secrets: []string{secretMarker, seedPassword},
+	}, wiring(cfg))
+	s.base, s.http, s.stop = svc.Base, svc.HTTP, svc.Stop
 	c, err := authclient.NewClientWithResponses(s.base, authclient.WithHTTPClient(s.http))
 	if err != nil {
 		t.Fatal(err)
@@ -128,27 +118,16 @@ func startService(t *testing.T, cfg config.Config) *service {
 	return s
 }
 
-// launch runs the real wiring in the background until stop is called.
-func launch(cfg config.Config, logs io.Writer) (net.Addr, func() error, error) {
-	log := logging.New(logs, cfg.LogLevel, "auth")
-	return servetest.Launch(func(ctx context.Context, ready func(net.Addr)) error {
+// wiring is the real wiring with cfg, as the auth binary runs it.
+func wiring(cfg config.Config) servetest.Wiring {
+	return func(ctx context.Context, log *slog.Logger, ready func(net.Addr)) error {
 		return run(ctx, cfg, log, ready)
-	})
+	}
 }
 
-// checkLogsHoldNoSecrets fails when a password or a token reached the logs.
-func checkLogsHoldNoSecrets(t *testing.T, logs string) {
-	t.Helper()
-	if !strings.Contains(logs, `"msg":"request"`) {
-		t.Errorf("no access log lines: the log check below would prove nothing")
-	}
-	for _, secret := range []string{secretMarker, seedPassword, "eyJhbGciOi"} {
-		if i := strings.Index(logs, secret); i >= 0 {
-			start := strings.LastIndexByte(logs[:i], '\n') + 1
-			end := i + strings.IndexByte(logs[i:]+"\n", '\n')
-			t.Errorf("a log line holds %q:\n%s", secret, logs[start:end])
-		}
-	}
+// launch runs the real wiring in the background until stop is called.
+func launch(cfg config.Config, logs io.Writer) (net.Addr, func() error, error) {
+	return servetest.LaunchLogged("auth", cfg.LogLevel, logs, wiring(cfg))
 }
 
 var emailSeq atomic.Int64

@@ -10,6 +10,7 @@ import (
 
 	"prana/auth/authclient"
 	"prana/auth/internal/config"
+	"prana/testkit/servetest"
 )
 
 // metric returns the /metrics line of an unlabelled metric, e.g.
@@ -141,7 +142,7 @@ func TestLogsHoldNoPasswords(t *testing.T) {
 			t.Errorf("the log has no line with %s: the check below would prove little", want)
 		}
 	}
-	checkLogsHoldNoSecrets(t, logs)
+	servetest.CheckLogsHoldNoSecrets(t, logs, secretMarker, seedPassword)
 	if strings.Contains(logs, token[:40]) {
 		t.Error("the log holds the access token")
 	}
