@@ -117,8 +117,8 @@ func headers(t testing.TB, kv ...any) jws.Headers {
 	return h
 }
 
-// set and remove are claim edits.
-func set(name string, v any) func(jwt.Token) {
+// SetClaim is a claim edit that sets name to v.
+func SetClaim(name string, v any) func(jwt.Token) {
 	return func(tok jwt.Token) {
 		if err := tok.Set(name, v); err != nil {
 			panic(err)
@@ -126,13 +126,17 @@ func set(name string, v any) func(jwt.Token) {
 	}
 }
 
-func remove(name string) func(jwt.Token) {
+// RemoveClaim is a claim edit that drops name.
+func RemoveClaim(name string) func(jwt.Token) {
 	return func(tok jwt.Token) {
 		if err := tok.Remove(name); err != nil {
 			panic(err)
 		}
 	}
 }
+
+// set and remove are the short names the attack catalogue uses.
+var set, remove = SetClaim, RemoveClaim
 
 // handmade assembles a token from a header and payload of our choosing
 // and a signature part, bypassing any library's checks.

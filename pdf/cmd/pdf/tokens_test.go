@@ -17,6 +17,8 @@ import (
 	"github.com/lestrrat-go/jwx/v2/jwk"
 	"github.com/lestrrat-go/jwx/v2/jws"
 	"github.com/lestrrat-go/jwx/v2/jwt"
+
+	"prana/testkit/tokenattack"
 )
 
 // user is the profile a token vouches for.
@@ -113,23 +115,8 @@ func (iss *issuer) token(t *testing.T, u user, edit ...func(jwt.Token)) string {
 	return sign(t, claims(t, u, edit...), jwa.EdDSA, iss.priv)
 }
 
-// set returns an edit that sets a claim.
-func set(name string, v any) func(jwt.Token) {
-	return func(tok jwt.Token) {
-		if err := tok.Set(name, v); err != nil {
-			panic(err)
-		}
-	}
-}
-
-// remove returns an edit that drops a claim.
-func remove(name string) func(jwt.Token) {
-	return func(tok jwt.Token) {
-		if err := tok.Remove(name); err != nil {
-			panic(err)
-		}
-	}
-}
+// set and remove are claim edits.
+var set, remove = tokenattack.SetClaim, tokenattack.RemoveClaim
 
 func sign(t *testing.T, tok jwt.Token, alg jwa.SignatureAlgorithm, key any, opts ...jwt.Option) string {
 	t.Helper()

@@ -90,53 +90,46 @@ func TestRequestUploadPassesStuckJob(t *testing.T) {
 }
 
 // Two requests of one user racing: the one that loses the swap answers
-// with the winner's job instead of queueing a second one.
+// with the winner's job instead of queueing a second one, even when the
+// winner is so quick that its job is done before the loser reads it
+// (neither a second job nor a 503 for contention).
 func TestRequestUploadLosesRace(t *testing.T) {
 	t.Parallel()
-	f, up := newGuardedFixture(t, 0)
-	ctx, p := context.Background(), sampleProfile()
-	var winner domain.Job
-	up.BeforeSet = func() {
-		var err error
-		if winner, err = f.api.RequestUpload(ctx, p); err != nil {
-			t.Error(err)
-		}
-	}
-	loser, err := f.api.RequestUpload(ctx, p)
-	if err != nil || loser.ID != winner.ID {
-		t.Fatalf("racing upload: %s, %v; want the winner's job %s", loser.ID, err, winner.ID)
-	}
-	if n := len(f.queue.Published); n != 1 {
-		t.Errorf("%d tasks published, want 1", n)
-	}
-}
-
-// The winner of a race is so quick that its job is done before the loser
-// reads it: the loser still answers with that job, neither a second job nor
-// a 503 for contention.
-func TestRequestUploadLosesRaceToAFinishedJob(t *testing.T) {
-	t.Parallel()
-	f, up := newGuardedFixture(t, 0)
-	ctx, p := context.Background(), sampleProfile()
-	var winner domain.Job
-	up.BeforeSet = func() {
-		var err error
-		if winner, err = f.api.RequestUpload(ctx, p); err != nil {
-			t.Error(err)
-			return
-		}
-		if err := f.worker.ProcessTask(ctx, f.queue.Published[0], false); err != nil {
-			t.Error(err)
-		}
-	}
-	loser, err := f.api.RequestUpload(ctx, p)
-	if err != nil || loser.ID != winner.ID {
-		t.Fatalf("racing upload: %s, %v; want the winner's job %s", loser.ID, err, winner.ID)
-	}
-	if loser.Status != domain.JobDone {
-		t.Errorf("status %q, want the finished job's %q", loser.Status, domain.JobDone)
-	}
-	if n := len(f.queue.Published); n != 1 {
-		t.Errorf("%d tasks published, want 1", n)
+	for _, tc := range []struct {
+		name       string
+		winnerDone bool
+		want       domain.JobStatus
+	}{
+		{"to a queued job", false, domain.JobQueued},
+		{"to a finished job", true, domain.JobDone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, up := newGuardedFixture(t, 0)
+			ctx, p := context.Background(), sampleProfile()
+			var winner domain.Job
+			up.BeforeSet = func() {
+				var err error
+				if winner, err = f.api.RequestUpload(ctx, p); err != nil {
+					t.Error(err)
+					return
+				}
+				if tc.winnerDone {
+					if err := f.worker.ProcessTask(ctx, f.queue.Published[0], false); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			loser, err := f.api.RequestUpload(ctx, p)
+			if err != nil || loser.ID != winner.ID {
+				t.Fatalf("racing upload: %s, %v; want the winner's job %s", loser.ID, err, winner.ID)
+			}
+			if loser.Status != tc.want {
+				t.Errorf("status %q, want %q", loser.Status, tc.want)
+			}
+			if n := len(f.queue.Published); n != 1 {
+				t.Errorf("%d tasks published, want 1", n)
+			}
+		})
 	}
 }

@@ -2,9 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -13,15 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/lestrrat-go/jwx/v2/jwa"
-	"github.com/lestrrat-go/jwx/v2/jwt"
-	"github.com/prometheus/client_golang/prometheus"
-
-	"prana/pdf/internal/adapters/gopdfrender"
-	"prana/pdf/internal/adapters/pdfcache"
-	"prana/pdf/internal/renderqueue"
-	"prana/shared/jwtverify"
 )
 
 // benchGCPercent is GOGC as the pdf service sets it (gctune.GCPercent,
@@ -70,50 +58,15 @@ func BenchmarkDownloadUncachedCPU(b *testing.B) {
 // already, as make bench sends each user's token many times.
 func uncachedHandler(b *testing.B, n int) (http.Handler, []string) {
 	b.Helper()
-	secret := []byte("benchmark-secret-0123456789")
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	v, err := jwtverify.New(context.Background(), jwtverify.Config{Algorithm: "HS256", Secret: secret})
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := gopdfrender.New(log, gopdfrender.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := NewHandler(Deps{
-		API:      downloadAPI(b, renderqueue.New(r, renderqueue.Limits{}, nil), pdfcache.New(pdfcache.Limits{}), log),
-		Verifier: v,
-		Registry: prometheus.NewRegistry(), Log: log,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h, v := downloadStack(b, hs256Bench, true, 0)
 	tokens := make([]string, n)
 	for i := range tokens {
-		tokens[i] = userToken(b, secret, i)
+		tokens[i] = benchToken(b, i, hs256Key)
 		if _, err := v.Verify(context.Background(), tokens[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
 	return h, tokens
-}
-
-// userToken is an HS256 token of the i-th benchmark user, named as make
-// bench names its users.
-func userToken(b *testing.B, secret []byte, i int) string {
-	b.Helper()
-	tok, err := jwt.NewBuilder().Claim("id", fmt.Sprintf("01a223d1-2cc4-76a2-ac40-%012d", i)).
-		Claim("name", "Іван").Claim("surname", "Петренко").
-		Claim("email", fmt.Sprintf("user-%d@bench.example.com", i)).Claim("date_of_birth", "1990-02-28").
-		Expiration(time.Now().Add(time.Hour)).Build()
-	if err != nil {
-		b.Fatal(err)
-	}
-	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.HS256, secret))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return string(signed)
 }
 
 // resources is what the process has used so far.
