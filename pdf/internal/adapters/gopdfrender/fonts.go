@@ -60,22 +60,48 @@ func loadFonts(dirs []string, log *slog.Logger) (*fonts, error) {
 	for _, g := range []struct {
 		family string
 		ttf    []byte
+		last   rune // the last character embedded
 		face   **face
 	}{
-		{familyRegular, goregular.TTF, &f.regular},
-		{familyBold, gobold.TTF, &f.bold},
+		{familyRegular, goregular.TTF, 0xFFFF, &f.regular},
+		// Bold draws only the document's own headings and labels.
+		{familyBold, gobold.TTF, '~', &f.bold},
 	} {
-		if err := f.container.AddTTFFontDataWithOption(g.family, g.ttf, ttfOption()); err != nil {
-			return nil, fmt.Errorf("load font %s for gopdf: %w", g.family, err)
-		}
 		parsed, err := sfnt.Parse(g.ttf)
 		if err != nil {
 			return nil, fmt.Errorf("parse font %s: %w", g.family, err)
+		}
+		ttf, err := unhinted(parsed, g.ttf, g.last)
+		if err != nil {
+			return nil, fmt.Errorf("font %s: %w", g.family, err)
+		}
+		if err := f.container.AddTTFFontDataWithOption(g.family, ttf, ttfOption()); err != nil {
+			return nil, fmt.Errorf("load font %s for gopdf: %w", g.family, err)
 		}
 		*g.face = &face{family: g.family, font: parsed, container: f.container}
 	}
 	f.fallbacks = findFallbacks(pdf.FallbackFonts(), dirs, log)
 	return f, nil
+}
+
+// unhinted is a Go font as the documents embed it: the characters it has
+// from the space to last, without hinting. Every document compresses the
+// font's glyph metrics and the glyphs it draws again: the hinting was over
+// half of those bytes (see package ttfsubset), and each glyph left out
+// saves eight more.
+func unhinted(parsed *sfnt.Font, ttf []byte, last rune) ([]byte, error) {
+	sub, err := ttfsubset.Parse(ttf)
+	if err != nil {
+		return nil, err
+	}
+	var buf sfnt.Buffer
+	glyphs := map[rune]uint16{}
+	for r := rune(' '); r <= last; r++ {
+		if g, err := parsed.GlyphIndex(&buf, r); err == nil && g != 0 {
+			glyphs[r] = uint16(g)
+		}
+	}
+	return sub.Subset(glyphs)
 }
 
 // ttfOption is how every font is given to gopdf. gopdf turns a missing

@@ -6,6 +6,15 @@
 // compresses them for every document: for a CJK font of 49,382 glyphs that
 // is most of the document's size and render time. A font holding only the
 // glyphs a document draws makes those tables a few hundred bytes.
+//
+// The subset also leaves out the TrueType hinting: the glyphs'
+// instructions and the programs they call (fpgm, prep, cvt). Hinting fits
+// outlines to a screen's pixel grid at small sizes; PDF viewers scale the
+// outlines to any zoom, and the common ones draw them unhinted (pdf.js
+// never runs the instructions; poppler only when asked to), and print has
+// no grid worth fitting. In the Go fonts the
+// instructions are half of every glyph's bytes, and gopdf compresses every
+// byte of an embedded font again for each document.
 package ttfsubset
 
 import (
@@ -62,8 +71,8 @@ func Parse(ttf []byte) (*Font, error) {
 // Subset returns a TrueType font with glyph 0 (.notdef), the glyph of each
 // rune in glyphs (rune → glyph id in f), and the components of composite
 // glyphs, renumbered in their original order, with a cmap (format 4) for
-// exactly those runes. Runes must be in the Basic Multilingual Plane.
-// The result is the same for the same input.
+// exactly those runes, and without hinting. Runes must be in the Basic
+// Multilingual Plane. The result is the same for the same input.
 func (f *Font) Subset(glyphs map[rune]uint16) ([]byte, error) {
 	old := []uint16{0}
 	for _, g := range glyphs {
@@ -85,12 +94,6 @@ func (f *Font) Subset(glyphs map[rune]uint16) ([]byte, error) {
 		"head": f.head(), "hhea": f.hhea(len(old)), "maxp": f.maxp(len(old)), "hmtx": f.hmtx(old),
 		"loca": loca, "glyf": glyf, "cmap": cmap(glyphs, newID), "post": f.post(),
 		"name": f.tables["name"], "OS/2": f.tables["OS/2"],
-	}
-	// Hinting programs do not refer to glyph numbers: keep them.
-	for _, tag := range []string{"cvt ", "fpgm", "prep"} {
-		if t, ok := f.tables[tag]; ok {
-			tables[tag] = t
-		}
 	}
 	return write(tables), nil
 }
@@ -135,7 +138,7 @@ func (f *Font) withComponents(ids []uint16) ([]uint16, error) {
 		if err != nil {
 			return nil, err
 		}
-		err = eachComponent(data, func(at int) { ids = append(ids, u16(data, at)) })
+		_, err = eachComponent(data, func(at int) { ids = append(ids, u16(data, at)) })
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,9 @@ package ttfsubset_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/signintech/gopdf"
@@ -78,10 +80,10 @@ func TestSubsetKeepsGlyphsAndMetrics(t *testing.T) {
 					t.Errorf("%q: advance %v in the subset, %v in the font", r, pa, wa)
 				}
 				wseg, err1 := whole.LoadGlyph(&buf, sfnt.GlyphIndex(g), fixed.I(1000), nil)
-				wn := len(wseg)
+				wseg = slices.Clone(wseg)
 				pseg, err2 := part.LoadGlyph(&pbuf, pg, fixed.I(1000), nil)
-				if err1 != nil || err2 != nil || wn != len(pseg) {
-					t.Errorf("%q: outline of %d segments (%v), want %d (%v)", r, len(pseg), err2, wn, err1)
+				if err1 != nil || err2 != nil || !slices.Equal(wseg, pseg) {
+					t.Errorf("%q: outline of %d segments (%v) differs from the font's %d (%v)", r, len(pseg), err2, len(wseg), err1)
 				}
 			}
 			if err := (&gopdf.FontContainer{}).AddTTFFontData("x", sub); err != nil {
@@ -91,6 +93,94 @@ func TestSubsetKeepsGlyphsAndMetrics(t *testing.T) {
 				t.Errorf("subset of %d glyphs is %d bytes of %d", len(glyphs), len(sub), len(ttf))
 			}
 		})
+	}
+}
+
+// TestSubsetDropsHinting: no hinting program is left, and no glyph keeps
+// instructions (the outlines are compared in the test above).
+func TestSubsetDropsHinting(t *testing.T) {
+	t.Parallel()
+	for name, ttf := range fonts(t) {
+		t.Run(name, func(t *testing.T) {
+			whole, err := sfnt.Parse(ttf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf sfnt.Buffer
+			glyphs := map[rune]uint16{}
+			for _, r := range "Aé王花ﻣễ★Åǻ" { // Å and ǻ are composite glyphs in many fonts
+				if g, _ := whole.GlyphIndex(&buf, r); g != 0 {
+					glyphs[r] = uint16(g)
+				}
+			}
+			f, err := ttfsubset.Parse(ttf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sub, err := f.Subset(glyphs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tables := tableDirectory(t, sub)
+			for _, tag := range []string{"fpgm", "prep", "cvt "} {
+				if _, ok := tables[tag]; ok {
+					t.Errorf("the subset keeps the hinting table %q", tag)
+				}
+			}
+			loca, glyf := tables["loca"], tables["glyf"]
+			for i := 0; i+8 <= len(loca); i += 4 {
+				g := glyf[binary.BigEndian.Uint32(loca[i:]):binary.BigEndian.Uint32(loca[i+4:])]
+				if n := instructionBytes(t, g); n != 0 {
+					t.Errorf("glyph %d keeps %d bytes of instructions", i/4, n)
+				}
+			}
+		})
+	}
+}
+
+// tableDirectory returns a font's tables by tag.
+func tableDirectory(t *testing.T, ttf []byte) map[string][]byte {
+	t.Helper()
+	m := map[string][]byte{}
+	for i := range int(binary.BigEndian.Uint16(ttf[4:])) {
+		rec := ttf[12+16*i:]
+		off, n := binary.BigEndian.Uint32(rec[8:]), binary.BigEndian.Uint32(rec[12:])
+		m[string(rec[:4])] = ttf[off : off+n]
+	}
+	return m
+}
+
+// instructionBytes is the instruction length of a simple glyph, or, for a
+// composite, 1 when a component asks for instructions.
+func instructionBytes(t *testing.T, g []byte) int {
+	t.Helper()
+	if len(g) == 0 {
+		return 0
+	}
+	contours := int16(binary.BigEndian.Uint16(g))
+	if contours >= 0 {
+		return int(binary.BigEndian.Uint16(g[10+2*int(contours):]))
+	}
+	for p := 10; ; {
+		flags := binary.BigEndian.Uint16(g[p:])
+		if flags&0x0100 != 0 {
+			return 1
+		}
+		p += 4 + 2
+		if flags&0x0001 != 0 {
+			p += 2
+		}
+		switch {
+		case flags&0x0008 != 0:
+			p += 2
+		case flags&0x0040 != 0:
+			p += 4
+		case flags&0x0080 != 0:
+			p += 8
+		}
+		if flags&0x0020 == 0 {
+			return 0
+		}
 	}
 }
 

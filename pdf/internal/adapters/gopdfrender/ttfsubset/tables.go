@@ -3,28 +3,32 @@ package ttfsubset
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"slices"
 )
 
 // Composite glyph flags (OpenType glyf table).
 const (
-	argsAreWords    = 0x0001
-	haveScale       = 0x0008
-	moreComponents  = 0x0020
-	haveXYScale     = 0x0040
-	haveTwoByTwo    = 0x0080
-	componentHeader = 4 // flags, glyphIndex
+	argsAreWords     = 0x0001
+	haveScale        = 0x0008
+	moreComponents   = 0x0020
+	haveXYScale      = 0x0040
+	haveTwoByTwo     = 0x0080
+	haveInstructions = 0x0100
+	componentHeader  = 4 // flags, glyphIndex
 )
 
 // eachComponent calls at with the offset of each component's glyph index
-// in a composite glyph; a simple glyph has none.
-func eachComponent(data []byte, at func(int)) error {
+// in a composite glyph (its flags are the two bytes before), and returns
+// where the components end: the composite's instructions, if any, follow.
+// A simple glyph has no components and gives 0.
+func eachComponent(data []byte, at func(int)) (int, error) {
 	if len(data) < 10 || int16(u16(data, 0)) >= 0 {
-		return nil
+		return 0, nil
 	}
 	for p := 10; ; {
 		if p+componentHeader > len(data) {
-			return errors.New("ttfsubset: truncated composite glyph")
+			return 0, errors.New("ttfsubset: truncated composite glyph")
 		}
 		flags := u16(data, p)
 		at(p + 2)
@@ -41,13 +45,51 @@ func eachComponent(data []byte, at func(int)) error {
 			p += 8
 		}
 		if flags&moreComponents == 0 {
-			return nil
+			if p > len(data) {
+				return 0, errors.New("ttfsubset: truncated composite glyph")
+			}
+			return p, nil
 		}
 	}
 }
 
-// glyfAndLoca copies the glyphs in their new order, renumbering the
-// components of composite glyphs, with a long-format loca.
+// appendUnhinted appends glyph data without its TrueType instructions:
+// a simple glyph keeps its outline with an instruction length of 0, a
+// composite glyph its components without the instructions flag or the
+// instructions after them. It returns the offset in the result of each
+// component's glyph index, for renumbering.
+func appendUnhinted(dst, data []byte) ([]byte, []int, error) {
+	if len(data) == 0 {
+		return dst, nil, nil // an empty glyph, such as the space
+	}
+	if len(data) < 10 {
+		return nil, nil, errors.New("ttfsubset: truncated glyph")
+	}
+	start := len(dst)
+	if contours := int16(u16(data, 0)); contours >= 0 {
+		at := 10 + 2*int(contours)
+		if at+2 > len(data) || at+2+int(u16(data, at)) > len(data) {
+			return nil, nil, errors.New("ttfsubset: truncated glyph")
+		}
+		dst = append(dst, data[:at]...)
+		dst = append(dst, 0, 0)
+		return append(dst, data[at+2+int(u16(data, at)):]...), nil, nil
+	}
+	var ids []int
+	end, err := eachComponent(data, func(at int) { ids = append(ids, start+at) })
+	if err != nil {
+		return nil, nil, err
+	}
+	dst = append(dst, data[:end]...)
+	for _, at := range ids {
+		flags := u16(dst, at-2) &^ haveInstructions
+		binary.BigEndian.PutUint16(dst[at-2:], flags)
+	}
+	return dst, ids, nil
+}
+
+// glyfAndLoca copies the glyphs in their new order without instructions,
+// renumbering the components of composite glyphs, with a long-format loca.
 func (f *Font) glyfAndLoca(old []uint16, newID map[uint16]uint16) (glyf, loca []byte, err error) {
 	loca = make([]byte, 4*(len(old)+1))
 	for i, g := range old {
@@ -56,12 +98,13 @@ func (f *Font) glyfAndLoca(old []uint16, newID map[uint16]uint16) (glyf, loca []
 		if err != nil {
 			return nil, nil, err
 		}
-		start := len(glyf)
-		glyf = append(glyf, data...)
-		copied := glyf[start:]
-		_ = eachComponent(copied, func(at int) {
-			binary.BigEndian.PutUint16(copied[at:], newID[u16(copied, at)])
-		})
+		var ids []int
+		if glyf, ids, err = appendUnhinted(glyf, data); err != nil {
+			return nil, nil, fmt.Errorf("glyph %d: %w", g, err)
+		}
+		for _, at := range ids {
+			binary.BigEndian.PutUint16(glyf[at:], newID[u16(glyf, at)])
+		}
 		for len(glyf)%4 != 0 {
 			glyf = append(glyf, 0)
 		}
