@@ -86,13 +86,14 @@ func (f *Font) Subset(glyphs map[rune]uint16) ([]byte, error) {
 	for i, g := range old {
 		newID[g] = uint16(i)
 	}
-	glyf, loca, err := f.glyfAndLoca(old, newID)
+	glyf, offsets, err := f.glyfAndLoca(old, newID)
 	if err != nil {
 		return nil, err
 	}
+	locaTable, short := loca(offsets)
 	tables := map[string][]byte{
-		"head": f.head(), "hhea": f.hhea(len(old)), "maxp": f.maxp(len(old)), "hmtx": f.hmtx(old),
-		"loca": loca, "glyf": glyf, "cmap": cmap(glyphs, newID), "post": f.post(),
+		"head": f.head(short), "hhea": f.hhea(len(old)), "maxp": f.maxp(len(old)), "hmtx": f.hmtx(old),
+		"loca": locaTable, "glyf": glyf, "cmap": cmap(glyphs, newID), "post": f.post(),
 		"name": f.tables["name"], "OS/2": f.tables["OS/2"],
 	}
 	return write(tables), nil

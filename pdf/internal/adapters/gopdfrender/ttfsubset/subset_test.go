@@ -127,11 +127,9 @@ func TestSubsetDropsHinting(t *testing.T) {
 					t.Errorf("the subset keeps the hinting table %q", tag)
 				}
 			}
-			loca, glyf := tables["loca"], tables["glyf"]
-			for i := 0; i+8 <= len(loca); i += 4 {
-				g := glyf[binary.BigEndian.Uint32(loca[i:]):binary.BigEndian.Uint32(loca[i+4:])]
+			for i, g := range glyphData(tables) {
 				if n := instructionBytes(t, g); n != 0 {
-					t.Errorf("glyph %d keeps %d bytes of instructions", i/4, n)
+					t.Errorf("glyph %d keeps %d bytes of instructions", i, n)
 				}
 			}
 		})
@@ -148,6 +146,79 @@ func tableDirectory(t *testing.T, ttf []byte) map[string][]byte {
 		m[string(rec[:4])] = ttf[off : off+n]
 	}
 	return m
+}
+
+// TestSubsetLocaFormats: a subset uses the two-byte loca while its glyphs
+// fit under 128 KB, and the four-byte one beyond; either way every glyph
+// keeps its outline.
+func TestSubsetLocaFormats(t *testing.T) {
+	t.Parallel()
+	ttf, err := os.ReadFile("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+	if err != nil {
+		t.Fatalf("the CJK fallback font is missing (make test-deps): %v", err)
+	}
+	whole, err := sfnt.Parse(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ttfsubset.Parse(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	for _, tc := range []struct {
+		name  string
+		first rune
+		n     int
+		long  bool
+	}{{"few glyphs", 0x4E00, 20, false}, {"thousands of glyphs", 0x4E00, 4000, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			glyphs := map[rune]uint16{}
+			for r := tc.first; len(glyphs) < tc.n; r++ {
+				if g, _ := whole.GlyphIndex(&buf, r); g != 0 {
+					glyphs[r] = uint16(g)
+				}
+			}
+			sub, err := f.Subset(glyphs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tables := tableDirectory(t, sub)
+			if long := binary.BigEndian.Uint16(tables["head"][50:]) == 1; long != tc.long {
+				t.Errorf("long loca: %v, want %v (glyf of %d bytes)", long, tc.long, len(tables["glyf"]))
+			}
+			part, err := sfnt.Parse(sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pbuf sfnt.Buffer
+			for r, g := range glyphs {
+				pg, _ := part.GlyphIndex(&pbuf, r)
+				want, err1 := whole.LoadGlyph(&buf, sfnt.GlyphIndex(g), fixed.I(1000), nil)
+				want = slices.Clone(want)
+				got, err2 := part.LoadGlyph(&pbuf, pg, fixed.I(1000), nil)
+				if err1 != nil || err2 != nil || !slices.Equal(got, want) {
+					t.Fatalf("%q: outline differs (%v, %v)", r, err1, err2)
+				}
+			}
+		})
+	}
+}
+
+// glyphData splits a font's glyf table by its loca, in either format.
+func glyphData(tables map[string][]byte) [][]byte {
+	loca, glyf := tables["loca"], tables["glyf"]
+	offset := func(i int) uint32 { return 2 * uint32(binary.BigEndian.Uint16(loca[2*i:])) }
+	n := len(loca)/2 - 1
+	if binary.BigEndian.Uint16(tables["head"][50:]) == 1 {
+		offset = func(i int) uint32 { return binary.BigEndian.Uint32(loca[4*i:]) }
+		n = len(loca)/4 - 1
+	}
+	var out [][]byte
+	for i := range n {
+		out = append(out, glyf[offset(i):offset(i+1)])
+	}
+	return out
 }
 
 // instructionBytes is the instruction length of a simple glyph, or, for a

@@ -89,11 +89,12 @@ func appendUnhinted(dst, data []byte) ([]byte, []int, error) {
 }
 
 // glyfAndLoca copies the glyphs in their new order without instructions,
-// renumbering the components of composite glyphs, with a long-format loca.
-func (f *Font) glyfAndLoca(old []uint16, newID map[uint16]uint16) (glyf, loca []byte, err error) {
-	loca = make([]byte, 4*(len(old)+1))
+// renumbering the components of composite glyphs, and gives the offset of
+// each, and of the end, for loca.
+func (f *Font) glyfAndLoca(old []uint16, newID map[uint16]uint16) (glyf []byte, offsets []int, err error) {
+	offsets = make([]int, len(old)+1)
 	for i, g := range old {
-		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(glyf)))
+		offsets[i] = len(glyf)
 		data, err := f.glyph(g)
 		if err != nil {
 			return nil, nil, err
@@ -109,8 +110,30 @@ func (f *Font) glyfAndLoca(old []uint16, newID map[uint16]uint16) (glyf, loca []
 			glyf = append(glyf, 0)
 		}
 	}
-	binary.BigEndian.PutUint32(loca[4*len(old):], uint32(len(glyf)))
-	return glyf, loca, nil
+	offsets[len(old)] = len(glyf)
+	return glyf, offsets, nil
+}
+
+// maxShortLoca is the largest glyf table a short loca can index: it holds
+// offsets halved, in 16 bits.
+const maxShortLoca = 2 * 0xFFFF
+
+// loca writes the glyph offsets in the short format (half of each, two
+// bytes; the glyphs are padded to four bytes, so every offset is even)
+// when they fit, else the long one, and says which.
+func loca(offsets []int) (table []byte, short bool) {
+	if short = offsets[len(offsets)-1] <= maxShortLoca; short {
+		table = make([]byte, 2*len(offsets))
+		for i, off := range offsets {
+			binary.BigEndian.PutUint16(table[2*i:], uint16(off/2))
+		}
+		return table, true
+	}
+	table = make([]byte, 4*len(offsets))
+	for i, off := range offsets {
+		binary.BigEndian.PutUint32(table[4*i:], uint32(off))
+	}
+	return table, false
 }
 
 // hmtx gives every new glyph its own advance and left side bearing.
@@ -133,10 +156,14 @@ func (f *Font) hmtx(old []uint16) []byte {
 	return out
 }
 
-func (f *Font) head() []byte {
+func (f *Font) head(shortLoca bool) []byte {
 	h := slices.Clone(f.tables["head"])
-	binary.BigEndian.PutUint32(h[8:], 0)  // checkSumAdjustment: not checked by PDF readers
-	binary.BigEndian.PutUint16(h[50:], 1) // long loca
+	binary.BigEndian.PutUint32(h[8:], 0) // checkSumAdjustment: not checked by PDF readers
+	var format uint16 = 1                // indexToLocFormat
+	if shortLoca {
+		format = 0
+	}
+	binary.BigEndian.PutUint16(h[50:], format)
 	return h
 }
 
