@@ -11,25 +11,23 @@ func joinNotes(why []string) string {
 // by whoever profiles a miss, and printed only while the figure misses.
 var limitNotes = map[string]string{
 	"none cached": "Renders queue first come first served, one per core (PDF_RENDER_CONCURRENCY), so the tail is " +
-		"queueing: with 50 requests in flight, p99 is about 50 ÷ the rate. The rate is bound by the CPU of a render " +
-		"(the next rows): profiling (go test -bench RenderDistinct -cpuprofile/-memprofile) puts 86% of a render's " +
-		"1.9 MB of allocations and most of its CPU in the two zlib compressors gopdf makes, one per embedded font. " +
-		"Repeat downloads are served from the PDF cache (the rows above).",
+		"queueing: with 50 requests in flight, p99 is about 50 ÷ the rate, and the rate is bound by the CPU of a " +
+		"render (the next rows). Repeat downloads are served from the PDF cache (the rows above).",
 	"memory allocated": "gopdf v0.33.0 (the newest the module proxy serves) deflates each embedded font with a " +
-		"fresh compress/zlib writer at the default level and offers no hook to reuse one: 0.81 MB each, 86.6% of a " +
-		"Latin render's 1.86 MB (go test -bench BenchmarkRender -memprofile). A Latin profile embeds two fonts " +
-		"(Go Regular and Go Bold), so at least 1.63 MB; the rest of the render is about 0.25 MB. A CJK or Arabic " +
-		"profile embeds three. Only a change in gopdf can meet this target: a pooled zlib.Writer, Reset for each " +
-		"font, allocates nothing (deflating 14 KB: 401 µs and 814 KB fresh, 163 µs and 0 B reused).",
-	"uncached download": "A perf profile of the pdf process in this phase (perf record -F 999 -g -p PID for 10 s, " +
-		"2026-12-06) puts 63.5% of its CPU in gopdf embedding the two font subsets (PdfDictionaryObj.write): " +
-		"deflating about 45%, allocating and zeroing a fresh 0.8 MB compressor per font 9.5%, page faults on " +
-		"first touching it 7.6%, building the subsets 8.2%. The rest: gopdf's other output 5.7%, our typesetting " +
-		"and layout about 6.5%, the collector about 11%, HTTP and middleware about 8% (socket write 2.7%, access " +
-		"log 0.9%, token check 0.3%, ETag 0.07%). The font embedding alone is about 0.95 ms a request, above the " +
-		"target, and gopdf has no hook to cheapen it; cutting the Go fonts to each document's glyphs did not move " +
-		"it (the cost is per compressor, not per byte). GOGC 800 instead of 400 (pdf/cmd/internal/gctune) halved " +
-		"the collections: 1,554–1,701 → 1,345–1,381 µs in paired runs.",
+		"fresh compress/zlib writer at the default level and offers no hook to reuse one: 0.81 MB each, 92% of a " +
+		"Latin render's 1.77 MB (go test -bench BenchmarkRenderDistinct -memprofile). A Latin profile embeds two " +
+		"fonts (Go Regular and Go Bold), so at least 1.63 MB, and a document with a single font would still " +
+		"allocate 0.81 MB; a CJK or Arabic profile embeds three (2.44 MB). The rest of a render is about 0.14 MB. " +
+		"Only a change in gopdf can meet this target: a pooled zlib.Writer, Reset for each font, allocates " +
+		"nothing (deflating 14 KB: 401 µs and 814 KB fresh, 163 µs and 0 B reused).",
+	"uncached download": "Most of a render is gopdf embedding the two font subsets (PdfDictionaryObj.write): a " +
+		"fresh 0.8 MB compressor per font, allocated, zeroed and faulted in, then deflating the subset. " +
+		"Two changes of 2026-12-06 cut it: the fonts are embedded without TrueType hinting and Go Bold with " +
+		"only the characters of the headings (gopdfrender/ttfsubset), so a Latin profile deflates 9.9 KB of " +
+		"font instead of 26.5 KB (PDF 20.7 → 12.4 KB); and the collector runs at GOGC 100 over a 64 MiB " +
+		"ballast (pdf/cmd/internal/gctune), whose steady heap goal stops the runtime from returning pages " +
+		"that the next compressors fault in again. Paired make bench runs: 1,057–1,168 µs before the ballast, " +
+		"790–895 µs with it; 1,431 µs before both (2026-12-06 03:19, another machine).",
 	"share of the floor": "A cached download still verifies the token (a hash and a lookup in the verified-token cache), writes " +
 		"the access log line, counts metrics, sets the security headers and checks the ETag, where the floor " +
 		"only writes the bytes. In process (go test -bench ^BenchmarkDownload$ -cpuprofile, 2026-12-06) none " +

@@ -7,36 +7,52 @@ import (
 	"runtime/debug"
 )
 
-// GCPercent is GOGC for rendering processes. A render allocates about 1.9 MB
-// of short-lived buffers (gopdf makes a fresh zlib compressor for each
-// embedded font subset and offers no way to reuse one) over a live heap of a
-// few MB, so at Go's default of 100 the collector runs every couple of
-// documents and takes about 40% of the render time
-// (BenchmarkRenderDistinct: 1.7–1.9 ms at 100, about 1.0 ms at 400).
+// A render allocates about 1.8 MB of short-lived buffers (gopdf makes a
+// fresh zlib compressor for each embedded font subset and offers no way to
+// reuse one) over a live heap of a few MB. At Go's default the collector
+// runs every couple of documents and takes about 40% of the render time.
 //
-// At 400 a busy service still collected every 10–20 renders, and each
-// cycle cost twice: the marking, and page faults. Renders allocated during
-// a mark count as live, so the heap goal swung between about 16 and 50 MB
-// from one cycle to the next; after each drop the runtime's scavenger gave
-// the pages above the goal back to the kernel, and the next compressors
-// faulted them in again (perf: 9% of the pdf service's CPU in page faults,
-// 8% marking, 2% scavenging). At 800 there are half the cycles and fewer
-// faults: BenchmarkDownloadUncachedCPU 0.053–0.095 → 0.028–0.036
-// collections and 60–86 → 46–56 faults per request, and make bench's CPU
-// per uncached download 1,554–1,701 → 1,345–1,381 µs. The price is heap:
-// up to nine times the live heap between cycles (about 30–80 MB while
-// rendering without the cache), still under the soft limit of Apply.
-const GCPercent = 800
+// Raising GOGC alone is not enough. At 400, and still at 800, the heap goal
+// is a multiple of a live heap that swings with the renders in flight when
+// a cycle ends: between about 16 and 50 MB, and 36 and 72 MB, from one
+// cycle to the next. After each drop the runtime's scavenger gave the pages
+// above the goal back to the kernel, and the next compressors faulted them
+// in again (perf of the pdf service at 400: 9% of its CPU in page faults,
+// 8% marking, 2% scavenging).
+//
+// A ballast, a block of memory the program holds but never touches, puts a
+// floor under the goal: at GOGC 100 the goal is twice the ballast plus
+// twice the live heap, about 140 MB, and the renders' swing moves it by a
+// few percent, so the scavenger has little to give back. The ballast costs
+// no resident memory (its pages are never written, so the kernel never
+// backs them) and no marking (it holds no pointers). Measured with
+// BenchmarkDownloadUncachedCPU against GOGC 800 without a ballast:
+// 878–977 → 743–791 µs of CPU, 11–17 → 6–10 page faults and 0.039 → 0.025
+// collections per uncached download. In the running service (make bench's
+// uncached rows, two paired runs): 1,057–1,168 → 790–895 µs of CPU per
+// download, p99 74–75 → 49–57 ms. The price is heap between cycles: about
+// 70 MB of garbage, against 30–70 MB before.
+const (
+	GCPercent    = 100
+	BallastBytes = 64 << 20
+)
 
-// Apply sets GCPercent and a soft memory limit of limitBytes, which keeps
-// the larger heap that GCPercent allows bounded: near the limit the
-// collector runs as often as it must. What an operator set with GOGC or
-// GOMEMLIMIT wins.
+// ballast is only held, never read: see BallastBytes.
+var ballast []byte
+
+// Apply sets GCPercent over the ballast, and a soft memory limit of
+// limitBytes beyond the ballast, which keeps the heap bounded: near the
+// limit the collector runs as often as it must. What an operator set with
+// GOGC or GOMEMLIMIT wins; with GOGC set there is no ballast.
 func Apply(limitBytes int64) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(GCPercent)
+		if ballast == nil {
+			ballast = make([]byte, BallastBytes)
+		}
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && limitBytes > 0 {
-		debug.SetMemoryLimit(limitBytes)
+		// The runtime counts the ballast as heap in use.
+		debug.SetMemoryLimit(limitBytes + int64(len(ballast)))
 	}
 }

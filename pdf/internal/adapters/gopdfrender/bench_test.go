@@ -3,15 +3,11 @@ package gopdfrender_test
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"testing"
-)
 
-// benchGCPercent is GOGC as the pdf service and the worker set it
-// (gctune.GCPercent, which lives beside their main packages; an adapter
-// cannot import it). Keep the two equal.
-const benchGCPercent = 800
+	"prana/testkit/rendergc"
+)
 
 // BenchmarkRender measures one typical document: a Cyrillic name, so both
 // fonts and a few dozen glyphs are embedded.
@@ -37,9 +33,9 @@ func BenchmarkRender(b *testing.B) {
 // renderer could keep between documents of one user helps here.
 //
 // It runs with the collector set as the pdf service and the worker set it
-// (benchGCPercent): at Go's default the collector takes about 40% of a render.
+// (rendergc): at Go's default the collector takes about 40% of a render.
 func BenchmarkRenderDistinct(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(benchGCPercent))
+	rendergc.Set(b)
 	r, _ := newRenderer(b)
 	names := [][2]string{{"Іван", "Петренко"}, {"Γιώργος", "Παπαδόπουλος"}, {"Zoë", "Ñúñez"}, {"Ada", "Lovelace"}, {"François", "Øster-Ådal"}}
 	ctx := context.Background()
@@ -66,7 +62,7 @@ func BenchmarkRenderDistinct(b *testing.B) {
 // timer starts, as in a service that has drawn such a name once, and the
 // collector is set as the services set it, as for BenchmarkRenderDistinct.
 func BenchmarkRenderScripts(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(benchGCPercent))
+	rendergc.Set(b)
 	for _, bc := range []struct{ name, given, surname string }{
 		{"CJK", "花子", "山田"},
 		{"Arabic", "محمد", "عبد الله"},

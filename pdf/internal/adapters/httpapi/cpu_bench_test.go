@@ -5,17 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// benchGCPercent is GOGC as the pdf service sets it (gctune.GCPercent,
-// which lives beside its main package; an adapter cannot import it). Keep
-// the two equal.
-const benchGCPercent = 800
+	"prana/testkit/rendergc"
+)
 
 // BenchmarkDownloadUncachedCPU measures in process what make bench's "pdf
 // service CPU time per uncached download" row measures: fifty requests in
@@ -26,7 +22,7 @@ const benchGCPercent = 800
 // on these cores, and two counts that the machine's other load does not
 // blur: page faults and collections per request.
 func BenchmarkDownloadUncachedCPU(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(benchGCPercent))
+	rendergc.Set(b)
 	h, tokens := uncachedHandler(b, 500)
 	var next atomic.Int64
 	b.SetParallelism(25) // × GOMAXPROCS 2: c=50, as in make bench
