@@ -10,10 +10,11 @@
 package renderqueue
 
 import (
+	"container/list"
 	"context"
 	"fmt"
 	"runtime"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"prana/pdf/internal/app"
@@ -60,16 +61,17 @@ type Counter interface{ Inc() }
 type Queue struct {
 	next    app.Renderer
 	limits  Limits
-	slots   chan struct{} // a token per running render
-	waiting atomic.Int64
 	refused Counter
+
+	mu      sync.Mutex
+	running int       // renders holding a worker
+	waiters list.List // of chan struct{}, one per waiting render, oldest first
 }
 
 // New returns a Queue in front of next. refused, when not nil, counts the
 // renders refused because the queue was full or the wait too long.
 func New(next app.Renderer, l Limits, refused Counter) *Queue {
-	l = l.withDefaults()
-	return &Queue{next: next, limits: l, slots: make(chan struct{}, l.Workers), refused: refused}
+	return &Queue{next: next, limits: l.withDefaults(), refused: refused}
 }
 
 // Render waits for a worker, then renders. It answers app.ErrBusy when
@@ -79,36 +81,72 @@ func (q *Queue) Render(ctx context.Context, p domain.Profile, generatedAt time.T
 	if err := q.acquire(ctx); err != nil {
 		return nil, err
 	}
-	defer func() { <-q.slots }()
+	defer q.release()
 	return q.next.Render(ctx, p, generatedAt)
 }
 
 // Waiting is how many renders wait for a worker now.
-func (q *Queue) Waiting() int { return int(q.waiting.Load()) }
+func (q *Queue) Waiting() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.waiters.Len()
+}
 
-// acquire takes a slot. Blocked senders on a channel are woken in the order
-// they blocked, and a freed slot goes to the first of them, never to a
-// newcomer: the queue is FIFO without a lock of its own.
+// acquire takes a worker, at once when one is free and nobody waits, else
+// in line behind those already waiting. The line is an explicit list, so
+// a render counts as waiting from the moment it holds its place.
 func (q *Queue) acquire(ctx context.Context) error {
-	select {
-	case q.slots <- struct{}{}:
+	q.mu.Lock()
+	if q.running < q.limits.Workers && q.waiters.Len() == 0 {
+		q.running++
+		q.mu.Unlock()
 		return nil
-	default:
 	}
-	if q.waiting.Add(1) > int64(q.limits.MaxQueued) {
-		q.waiting.Add(-1)
+	if q.waiters.Len() >= q.limits.MaxQueued {
+		q.mu.Unlock()
 		return q.refuse("%d renders already waiting", q.limits.MaxQueued)
 	}
-	defer q.waiting.Add(-1)
+	ready := make(chan struct{})
+	place := q.waiters.PushBack(ready)
+	q.mu.Unlock()
+
 	timer := time.NewTimer(q.limits.MaxWait)
 	defer timer.Stop()
+	var err error
 	select {
-	case q.slots <- struct{}{}:
+	case <-ready:
 		return nil
 	case <-timer.C:
-		return q.refuse("no renderer free within %s", q.limits.MaxWait)
+		err = q.refuse("no renderer free within %s", q.limits.MaxWait)
 	case <-ctx.Done():
-		return ctx.Err()
+		err = ctx.Err()
+	}
+	q.leave(place, ready)
+	return err
+}
+
+// release hands the worker to the oldest waiting render, or frees it.
+func (q *Queue) release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if first := q.waiters.Front(); first != nil {
+		close(q.waiters.Remove(first).(chan struct{}))
+		return
+	}
+	q.running--
+}
+
+// leave takes a render that gave up out of the line. If a worker was
+// handed to it in the meantime, it passes the worker on.
+func (q *Queue) leave(place *list.Element, ready chan struct{}) {
+	q.mu.Lock()
+	select {
+	case <-ready: // handed a worker after all; release takes the lock
+		q.mu.Unlock()
+		q.release()
+	default:
+		q.waiters.Remove(place)
+		q.mu.Unlock()
 	}
 }
 

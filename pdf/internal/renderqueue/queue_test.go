@@ -193,3 +193,27 @@ func TestLimitsDefaults(t *testing.T) {
 		t.Errorf("defaults %+v", l)
 	}
 }
+
+// TestQueuePassesOnAWorkerHandedToAQuitter: a render that gives up just as
+// a worker is handed to it passes the worker on, so no worker is lost.
+func TestQueuePassesOnAWorkerHandedToAQuitter(t *testing.T) {
+	t.Parallel()
+	q := New(newGatedRenderer(), Limits{Workers: 1}, nil)
+	if err := q.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	q.mu.Lock()
+	place := q.waiters.PushBack(ready)
+	q.mu.Unlock()
+	q.release()           // the worker goes to the waiting render...
+	q.leave(place, ready) // ...which has given up meanwhile
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := q.acquire(ctx); err != nil {
+		t.Fatalf("the worker was lost: %v", err)
+	}
+	if q.running != 1 || q.Waiting() != 0 {
+		t.Errorf("%d running and %d waiting, want 1 and 0", q.running, q.Waiting())
+	}
+}
