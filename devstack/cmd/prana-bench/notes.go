@@ -27,22 +27,28 @@ var limitNotes = map[string]string{
 		"font instead of 26.5 KB (PDF 20.7 → 12.4 KB); and the collector runs at GOGC 100 over a 64 MiB " +
 		"ballast (pdf/cmd/internal/gctune), whose steady heap goal stops the runtime from returning pages " +
 		"that the next compressors fault in again. Paired make bench runs: 1,057–1,168 µs before the ballast, " +
-		"790–895 µs with it; 1,431 µs before both (2026-12-06 03:19, another machine).",
-	"share of the floor": "A cached download still verifies the token (a hash and a lookup in the verified-token cache), writes " +
-		"the access log line, counts metrics, sets the security headers and checks the ETag, where the floor " +
-		"only writes the bytes. In process (go test -bench ^BenchmarkDownload$ -cpuprofile, 2026-12-06) none " +
-		"of these stands out: the access log about 8% of a request, the token check 5%, header copies 4%; " +
-		"writing the 20 KB body dominates. On the machine of 2026-12-05 the share was 0.78; on this one the " +
-		"floor is faster while the service keeps its fixed work per request (44 µs of CPU), so that work " +
-		"weighs more.",
+		"790–895 µs with it; 1,431 µs before both (2026-12-06 03:19, another machine). What is left (perf " +
+		"record -F 999 -g -p PID for 10 s in this phase, 2026-12-06 05:30): gopdf's font embedding 56% of the " +
+		"CPU, of which the fixed cost of its two compressors (allocating and zeroing 0.8 MB each, building " +
+		"Huffman tables) is about 35% and deflating the bytes about 20%; page faults 1.8% (7.6% before), the " +
+		"collector's marking 4.4% (about 11% before). Only a gopdf that reused its compressors would take " +
+		"the fixed part away.",
+	"share of the floor": "A perf profile of the pdf process in this phase (perf record -F 1999 -g -p PID for 8 s, " +
+		"2026-12-06 05:30) puts 35% of its CPU in writing the response and 11% in reading the request, " +
+		"which the floor pays too. What the floor does not do comes to about a quarter of the service's CPU " +
+		"per request: the access log line (formatting and its own write to standard output) 9%, the bearer " +
+		"check (a SHA-256 of the token and a lookup in the verified-token cache) 9%, the response headers " +
+		"(security, request id, ETag, caching) 5%, metrics 2%, the request id 2%. Every production request " +
+		"needs each of them, and none is large enough alone to close the gap; on the machine of 2026-12-05 " +
+		"the share was 0.78, where the floor was slower.",
 	"wrong-signature": "The verifier checks the signature (crypto/ed25519) before it decodes anything but the header's alg " +
 		"and kid; failed verifications are never cached (a cache of failures would be an attacker's to fill). " +
-		"In process (BenchmarkRejectWrongSignature, 2026-12-06) an EdDSA rejection costs 69 µs and an HS256 " +
-		"one 11 µs: the 58 µs between them is the one verification (crypto/ed25519.Verify alone: 52 µs on " +
-		"this machine), the rest is the HTTP stack both share. Over loopback an HS256 rejection took about 60 " +
-		"µs of the two cores' time at c=50 (generator included), so one verification caps the share near 60 ÷ " +
-		"(60 + 52) = 0.54 here (0.71 on the machine of 2026-12-05); only a cheaper Ed25519 verification than " +
-		"the standard library's could close the gap.",
+		"In process (BenchmarkRejectWrongSignature, make bench 2026-12-06 05:14) an EdDSA rejection costs " +
+		"65 µs and an HS256 one 14 µs: the 51 µs between them is the one verification, the rest is the HTTP " +
+		"stack both share. Over loopback an HS256 rejection took 104 µs of the two cores' time (2 cores ÷ " +
+		"19,150 req/s, generator included), so one verification caps the share near 104 ÷ (104 + 51) = 0.67 " +
+		"here (0.71 on the machine of 2026-12-05); only a cheaper Ed25519 verification than the standard " +
+		"library's could close the gap.",
 	"hash parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
 		"generator, PostgreSQL and the emulator running beside it (runs vary by about ±4%).",
 	"seed's parameters": "The gate admits one hash per core; what auth does not get of the two cores goes to the " +
