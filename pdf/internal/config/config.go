@@ -65,7 +65,7 @@ type Config struct {
 	FontDirs []string `env:"PDF_FONT_DIRS" envSeparator:":" envDefault:"/usr/share/fonts/truetype/noto:/usr/share/fonts/truetype/droid:/usr/share/fonts/truetype/nanum:/usr/share/fonts/truetype/dejavu:/usr/share/fonts/prana"`
 
 	// PDFCacheBytes bounds the memory of rendered PDFs kept for repeated
-	// downloads (about 20 KB each; 0 turns the cache off).
+	// downloads (about 12–21 KB each; 0 turns the cache off).
 	PDFCacheBytes int64 `env:"PDF_CACHE_BYTES" envDefault:"67108864"`
 
 	// Renders are queued: PDFRenderConcurrency at once (default one per

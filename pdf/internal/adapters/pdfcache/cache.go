@@ -17,14 +17,15 @@ import (
 // render.
 type Limits struct {
 	MaxBytes   int64
-	MaxEntries int // default: MaxBytes / 16 KiB, about one entry per small PDF
+	MaxEntries int // default: MaxBytes / 12 KiB, about one entry per small PDF
 	// MaxAge renders a document again once its copy is this old, so the
 	// generation time it prints stays recent. Zero: kept until evicted.
 	MaxAge time.Duration
 }
 
-// typicalDocSize sizes the default entry bound: a profile PDF is about 20 KB.
-const typicalDocSize = 16 << 10
+// typicalDocSize sizes the default entry bound: a profile PDF is about
+// 12 KB, or up to about 21 KB with fallback fonts.
+const typicalDocSize = 12 << 10
 
 // Cache is an LRU of documents by key. It is safe for concurrent use.
 type Cache struct {
