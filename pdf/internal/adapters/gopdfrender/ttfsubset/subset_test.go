@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/signintech/gopdf"
@@ -38,54 +39,14 @@ func fonts(t *testing.T) map[string][]byte {
 // accepts it, and it is far smaller.
 func TestSubsetKeepsGlyphsAndMetrics(t *testing.T) {
 	t.Parallel()
-	text := []rune("Aé王小明花子山田김민준ﻣﺤﻤﺪﻋﻠﻲễ★")
 	for name, ttf := range fonts(t) {
 		t.Run(name, func(t *testing.T) {
-			whole, err := sfnt.Parse(ttf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf sfnt.Buffer
-			glyphs := map[rune]uint16{}
-			for _, r := range text {
-				if g, _ := whole.GlyphIndex(&buf, r); g != 0 {
-					glyphs[r] = uint16(g)
-				}
-			}
-			f, err := ttfsubset.Parse(ttf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sub, err := f.Subset(glyphs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			again, _ := f.Subset(glyphs)
-			if !bytes.Equal(sub, again) {
+			whole, glyphs := glyphsOf(t, ttf, "Aé王小明花子山田김민준ﻣﺤﻤﺪﻋﻠﻲễ★")
+			sub := subsetOf(t, ttf, glyphs)
+			if again := subsetOf(t, ttf, glyphs); !bytes.Equal(sub, again) {
 				t.Error("two subsets of the same glyphs differ")
 			}
-			part, err := sfnt.Parse(sub)
-			if err != nil {
-				t.Fatalf("subset does not parse: %v", err)
-			}
-			var pbuf sfnt.Buffer
-			for r, g := range glyphs {
-				pg, err := part.GlyphIndex(&pbuf, r)
-				if err != nil || pg == 0 {
-					t.Fatalf("%q not mapped in the subset (%v)", r, err)
-				}
-				wa, _ := whole.GlyphAdvance(&buf, sfnt.GlyphIndex(g), fixed.I(1000), font.HintingNone)
-				pa, _ := part.GlyphAdvance(&pbuf, pg, fixed.I(1000), font.HintingNone)
-				if wa != pa {
-					t.Errorf("%q: advance %v in the subset, %v in the font", r, pa, wa)
-				}
-				wseg, err1 := whole.LoadGlyph(&buf, sfnt.GlyphIndex(g), fixed.I(1000), nil)
-				wseg = slices.Clone(wseg)
-				pseg, err2 := part.LoadGlyph(&pbuf, pg, fixed.I(1000), nil)
-				if err1 != nil || err2 != nil || !slices.Equal(wseg, pseg) {
-					t.Errorf("%q: outline of %d segments (%v) differs from the font's %d (%v)", r, len(pseg), err2, len(wseg), err1)
-				}
-			}
+			sameGlyphs(t, whole, sub, glyphs)
 			if err := (&gopdf.FontContainer{}).AddTTFFontData("x", sub); err != nil {
 				t.Errorf("gopdf refuses the subset: %v", err)
 			}
@@ -102,26 +63,8 @@ func TestSubsetDropsHinting(t *testing.T) {
 	t.Parallel()
 	for name, ttf := range fonts(t) {
 		t.Run(name, func(t *testing.T) {
-			whole, err := sfnt.Parse(ttf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf sfnt.Buffer
-			glyphs := map[rune]uint16{}
-			for _, r := range "Aé王花ﻣễ★Åǻ" { // Å and ǻ are composite glyphs in many fonts
-				if g, _ := whole.GlyphIndex(&buf, r); g != 0 {
-					glyphs[r] = uint16(g)
-				}
-			}
-			f, err := ttfsubset.Parse(ttf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sub, err := f.Subset(glyphs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tables := tableDirectory(t, sub)
+			_, glyphs := glyphsOf(t, ttf, "Aé王花ﻣễ★Åǻ") // Å and ǻ are composite glyphs in many fonts
+			tables := tableDirectory(t, subsetOf(t, ttf, glyphs))
 			for _, tag := range []string{"fpgm", "prep", "cvt "} {
 				if _, ok := tables[tag]; ok {
 					t.Errorf("the subset keeps the hinting table %q", tag)
@@ -133,6 +76,65 @@ func TestSubsetDropsHinting(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// glyphsOf parses ttf and looks up the glyph of each rune of text it has.
+func glyphsOf(t *testing.T, ttf []byte, text string) (*sfnt.Font, map[rune]uint16) {
+	t.Helper()
+	whole, err := sfnt.Parse(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	glyphs := map[rune]uint16{}
+	for _, r := range text {
+		if g, _ := whole.GlyphIndex(&buf, r); g != 0 {
+			glyphs[r] = uint16(g)
+		}
+	}
+	return whole, glyphs
+}
+
+// subsetOf is ttf cut down to glyphs.
+func subsetOf(t *testing.T, ttf []byte, glyphs map[rune]uint16) []byte {
+	t.Helper()
+	f, err := ttfsubset.Parse(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := f.Subset(glyphs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+// sameGlyphs checks that sub maps each rune of glyphs to a glyph with the
+// advance and the outline it has in whole.
+func sameGlyphs(t *testing.T, whole *sfnt.Font, sub []byte, glyphs map[rune]uint16) {
+	t.Helper()
+	part, err := sfnt.Parse(sub)
+	if err != nil {
+		t.Fatalf("subset does not parse: %v", err)
+	}
+	var buf, pbuf sfnt.Buffer
+	for r, g := range glyphs {
+		pg, err := part.GlyphIndex(&pbuf, r)
+		if err != nil || pg == 0 {
+			t.Fatalf("%q not mapped in the subset (%v)", r, err)
+		}
+		wa, _ := whole.GlyphAdvance(&buf, sfnt.GlyphIndex(g), fixed.I(1000), font.HintingNone)
+		pa, _ := part.GlyphAdvance(&pbuf, pg, fixed.I(1000), font.HintingNone)
+		if wa != pa {
+			t.Errorf("%q: advance %v in the subset, %v in the font", r, pa, wa)
+		}
+		wseg, err1 := whole.LoadGlyph(&buf, sfnt.GlyphIndex(g), fixed.I(1000), nil)
+		wseg = slices.Clone(wseg)
+		pseg, err2 := part.LoadGlyph(&pbuf, pg, fixed.I(1000), nil)
+		if err1 != nil || err2 != nil || !slices.Equal(wseg, pseg) {
+			t.Errorf("%q: outline of %d segments (%v) differs from the font's %d (%v)", r, len(pseg), err2, len(wseg), err1)
+		}
 	}
 }
 
@@ -157,50 +159,23 @@ func TestSubsetLocaFormats(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the CJK fallback font is missing (make test-deps): %v", err)
 	}
-	whole, err := sfnt.Parse(ttf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := ttfsubset.Parse(ttf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf sfnt.Buffer
 	for _, tc := range []struct {
-		name  string
-		first rune
-		n     int
-		long  bool
-	}{{"few glyphs", 0x4E00, 20, false}, {"thousands of glyphs", 0x4E00, 4000, true}} {
+		name string
+		n    int // Han characters from U+4E00 on
+		long bool
+	}{{"few glyphs", 20, false}, {"thousands of glyphs", 4000, true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			glyphs := map[rune]uint16{}
-			for r := tc.first; len(glyphs) < tc.n; r++ {
-				if g, _ := whole.GlyphIndex(&buf, r); g != 0 {
-					glyphs[r] = uint16(g)
-				}
+			var text strings.Builder
+			for r := rune(0x4E00); r < 0x4E00+rune(tc.n); r++ {
+				text.WriteRune(r)
 			}
-			sub, err := f.Subset(glyphs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			whole, glyphs := glyphsOf(t, ttf, text.String())
+			sub := subsetOf(t, ttf, glyphs)
 			tables := tableDirectory(t, sub)
 			if long := binary.BigEndian.Uint16(tables["head"][50:]) == 1; long != tc.long {
 				t.Errorf("long loca: %v, want %v (glyf of %d bytes)", long, tc.long, len(tables["glyf"]))
 			}
-			part, err := sfnt.Parse(sub)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var pbuf sfnt.Buffer
-			for r, g := range glyphs {
-				pg, _ := part.GlyphIndex(&pbuf, r)
-				want, err1 := whole.LoadGlyph(&buf, sfnt.GlyphIndex(g), fixed.I(1000), nil)
-				want = slices.Clone(want)
-				got, err2 := part.LoadGlyph(&pbuf, pg, fixed.I(1000), nil)
-				if err1 != nil || err2 != nil || !slices.Equal(got, want) {
-					t.Fatalf("%q: outline differs (%v, %v)", r, err1, err2)
-				}
-			}
+			sameGlyphs(t, whole, sub, glyphs)
 		})
 	}
 }
